@@ -1,0 +1,228 @@
+/**
+ * The `dokompose` command line: a thin layer over the library.
+ *
+ * {@linkcode main} parses arguments and returns an exit code (0 ok, 1 input or run failure,
+ * 2 usage); it never exits the process, and reads the world only through {@linkcode CliIo}, so
+ * tests run it in-process. Each command's module is imported only when that command runs, which
+ * keeps start-up cheap.
+ *
+ * @module
+ */
+import { Command, CommanderError, Option } from "commander";
+import { type CliIo, collect, EXIT_FAILURE, EXIT_OK, EXIT_USAGE, UsageError } from "./_io.ts";
+import { VERSION } from "../version.ts";
+
+export type { CliIo };
+
+/** Options shared by every command that loads compose files. */
+export interface LoadOptions {
+  file?: string[];
+  projectName?: string;
+  projectDirectory?: string;
+  profile?: string[];
+  envFile?: string[];
+  diagnostics: "text" | "json";
+}
+
+function addLoadOptions(cmd: Command): Command {
+  return cmd
+    .option(
+      "-f, --file <path>",
+      "compose file (repeatable; default: discovered like docker compose)",
+      collect,
+    )
+    .option(
+      "-p, --project-name <name>",
+      "project name (default: top-level name:, else the directory name)",
+    )
+    .option(
+      "--project-directory <dir>",
+      "project directory (default: the first compose file's directory)",
+    )
+    .option(
+      "--profile <name>",
+      "activate a profile (repeatable; default: COMPOSE_PROFILES)",
+      collect,
+    )
+    .option(
+      "--env-file <path>",
+      "environment file for interpolation (repeatable; default: .env)",
+      collect,
+    )
+    .addOption(
+      new Option("--diagnostics <format>", "how problems are printed on stderr")
+        .choices(["text", "json"]).default("text"),
+    );
+}
+
+/** Options of `run` and `plan` that name the target. */
+export interface TargetOptions {
+  dokku?: string;
+  host?: string;
+  sshOption?: string[];
+  state?: string;
+  secretsFile?: string;
+  concurrency: string;
+  explain?: boolean;
+}
+
+function addTargetOptions(cmd: Command): Command {
+  return cmd
+    .argument("<dokkufile>", "the Dokkufile to run (- for standard input)")
+    .option("--dokku <path>", "the dokku executable to call (default: dokku on PATH)")
+    .option("--host <[user@]host[:port]>", "run over ssh as dokku@host (user defaults to dokku)")
+    .option("--ssh-option <opt>", "extra ssh -o option (repeatable)", collect)
+    .option("--state <file>", "state file (default: one per target and project, see README)")
+    .option("--secrets-file <file>", "dotenv file with secret values (default: the environment)")
+    .option("--concurrency <n>", "steps run in parallel at most", "4")
+    .option("--explain", "say why each step runs or is skipped");
+}
+
+/**
+ * Runs the CLI with `args` (without the program name) and returns the exit code.
+ */
+export async function main(args: readonly string[], io: CliIo): Promise<number> {
+  let code = EXIT_OK;
+  const program = new Command("dokompose")
+    .description(
+      "Run a Docker Compose stack on a Dokku server: compose files -> Dokkufile -> dokku",
+    )
+    .version(VERSION, "-V, --version", "print the version")
+    .helpOption("-h, --help", "show help")
+    .showSuggestionAfterError(true)
+    .exitOverride()
+    .configureOutput({
+      writeOut: (s) => io.stdout(s),
+      writeErr: (s) => io.stderr(s),
+    });
+
+  addLoadOptions(
+    program.command("config")
+      .description("print the canonical compose model (like docker compose config)")
+      .addOption(
+        new Option("--format <format>", "output format").choices(["yaml", "json"]).default("yaml"),
+      )
+      .option("-o, --output <file>", "write to a file instead of stdout"),
+  ).action(async (opts) => {
+    const { runConfig } = await import("./_cmd_config.ts");
+    code = await runConfig(opts, io);
+  });
+
+  addLoadOptions(
+    program.command("validate")
+      .description("check compose files and print diagnostics only")
+      .option("--strict", "treat warnings as errors"),
+  ).action(async (opts) => {
+    const { runValidate } = await import("./_cmd_config.ts");
+    code = await runValidate(opts, io);
+  });
+
+  addLoadOptions(
+    program.command("compile")
+      .description("compile compose files into a Dokkufile")
+      .option("-o, --output <file>", "write to a file (- for stdout, the default)")
+      .option("--strict", "treat mapping warnings as errors")
+      .addOption(
+        new Option("--format <format>", "output format").choices(["dokkufile", "json", "stack"])
+          .default("dokkufile"),
+      ),
+  ).action(async (opts) => {
+    const { runCompile } = await import("./_cmd_compile.ts");
+    code = await runCompile(opts, io);
+  });
+
+  addLoadOptions(
+    program.command("graph")
+      .description("print the service graph: services, datastores, networks, volumes and stages")
+      .addOption(
+        new Option("--format <format>", "output format").choices(["dot", "mermaid", "json"])
+          .default("dot"),
+      ),
+  ).action(async (opts) => {
+    const { runGraph } = await import("./_cmd_compile.ts");
+    code = await runGraph(opts, io);
+  });
+
+  addTargetOptions(
+    program.command("run")
+      .description("run a Dokkufile against a Dokku host")
+      .option("--dry-run", "print the plan and run nothing")
+      .option("--no-rollback", "leave applied steps in place when a step fails")
+      .addOption(
+        new Option("--log-format <format>", "log format").choices(["text", "json"]).default("text"),
+      ),
+  ).action(async (file: string, opts) => {
+    const { runRun } = await import("./_cmd_run.ts");
+    code = await runRun(file, opts, io);
+  });
+
+  addTargetOptions(
+    program.command("plan")
+      .description("print what run would do, and why")
+      .option(
+        "--detailed-exitcode",
+        "exit 0 when nothing to do, 2 when changes are pending, 1 on error",
+      )
+      .addOption(
+        new Option("--format <format>", "output format").choices(["text", "json"]).default("text"),
+      ),
+  ).action(async (file: string, opts) => {
+    const { runPlan } = await import("./_cmd_run.ts");
+    code = await runPlan(file, opts, io);
+  });
+
+  try {
+    await program.parseAsync([...args], { from: "user" });
+  } catch (error) {
+    if (error instanceof CommanderError) {
+      if (error.code === "commander.helpDisplayed" || error.code === "commander.version") {
+        return EXIT_OK;
+      }
+      if (error.code === "commander.help") return EXIT_OK;
+      return EXIT_USAGE;
+    }
+    if (error instanceof UsageError) {
+      io.stderr(`error: ${error.message}\n`);
+      return EXIT_USAGE;
+    }
+    throw error;
+  }
+  return code;
+}
+
+function realIo(): CliIo {
+  const encoder = new TextEncoder();
+  const controller = new AbortController();
+  const stop = () => controller.abort();
+  try {
+    Deno.addSignalListener("SIGINT", stop);
+    Deno.addSignalListener("SIGTERM", stop);
+  } catch {
+    // Signals are not available on every platform; the run simply cannot be interrupted cleanly.
+  }
+  return {
+    stdout: (text) => {
+      Deno.stdout.writeSync(encoder.encode(text));
+    },
+    stderr: (text) => {
+      Deno.stderr.writeSync(encoder.encode(text));
+    },
+    env: Deno.env.toObject(),
+    cwd: Deno.cwd(),
+    isTty: Deno.stdout.isTerminal(),
+    signal: controller.signal,
+  };
+}
+
+if (import.meta.main) {
+  let exitCode: number;
+  try {
+    exitCode = await main(Deno.args, realIo());
+  } catch (error) {
+    // A bug: keep its stack, and say where to report it.
+    console.error("dokompose: internal error (this is a bug, please report it):");
+    console.error(error);
+    exitCode = 70;
+  }
+  Deno.exit(exitCode === undefined ? EXIT_FAILURE : exitCode);
+}
