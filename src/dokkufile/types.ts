@@ -25,14 +25,17 @@ export interface SecretRef {
 }
 
 /**
- * What a command reads on standard input. `secrets-json`: the runtime writes one JSON object
- * `{"KEY": "<resolved secret>", ...}` (keys in the order given) to the command's stdin; used with
- * `config:import --format json <app> -`.
+ * What a command reads on standard input.
+ * - `secrets-json`: the runtime writes one JSON object `{"KEY": "<resolved secret>", ...}` (keys in
+ *   the order given) to the command's stdin; used with `config:import --format json <app> -`.
+ * - `archive`: the runtime writes a deterministic tar of the directory `context` (relative to the
+ *   Dokkufile's own directory, `/` separators; `.dockerignore` honoured); used with
+ *   `git:from-archive --archive-type tar <app> --`. The archive's content hash is part of the
+ *   step's checksum, so a source change reruns the deploy.
  */
-export interface StdinSpec {
-  readonly kind: "secrets-json";
-  readonly secrets: readonly SecretRef[];
-}
+export type StdinSpec =
+  | { readonly kind: "secrets-json"; readonly secrets: readonly SecretRef[] }
+  | { readonly kind: "archive"; readonly context: string };
 
 /**
  * A known benign outcome of one command, handled explicitly (never "ignore every error"):
@@ -43,6 +46,12 @@ export interface Accept {
   readonly exit: number;
   readonly output: string;
   readonly as: "unchanged";
+  /**
+   * A command run when this outcome occurs, e.g. `dokku ps:rebuild <app>` after
+   * `git:from-image` reported "No changes detected", so settings changed since the last deploy
+   * still take effect. Its failure fails the step.
+   */
+  readonly then?: readonly string[];
 }
 
 /** One command: an argv array, spawned without any local shell. `argv[0]` is always `dokku`. */
