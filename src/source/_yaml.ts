@@ -1,0 +1,312 @@
+/**
+ * YAML 1.2 (core schema) to plain values, with a span for every path.
+ *
+ * We walk the `yaml` package's AST ourselves instead of calling `toJS()`, so that we control
+ * alias expansion (a budget against alias bombs), merge keys (`<<`, explicit keys win, earlier
+ * sources win), duplicate keys (an error naming the first line), non-string keys (an error),
+ * `!reset` / `!override` tags (recorded, see RULES.md M6) and leading-zero octal integers at
+ * `mode` keys (go-yaml reads `0440` as 288; RULES.md section 6 item 3).
+ */
+import {
+  type Document,
+  isAlias,
+  isMap,
+  isScalar,
+  isSeq,
+  LineCounter,
+  type Node,
+  parse as parseYamlValue,
+  parseAllDocuments,
+  type Scalar,
+} from "yaml";
+import { diag, type Diagnostic, type Span } from "../diagnostics/mod.ts";
+
+/** A compose path: mapping keys and sequence indexes. */
+export type YamlPath = readonly (string | number)[];
+
+/** A path tagged `!reset` (removed from the tree) or `!override` (kept). */
+export interface TaggedPath {
+  readonly path: YamlPath;
+  readonly tag: "reset" | "override";
+}
+
+/** One YAML document as plain values. */
+export interface YamlDocument {
+  /** Plain values: objects, arrays, strings, numbers, booleans, null. */
+  readonly value: unknown;
+  /** Spans keyed by {@linkcode pathKey}. */
+  readonly spans: Map<string, Span>;
+  readonly tags: readonly TaggedPath[];
+}
+
+export interface ParseYamlOptions {
+  /** The file name for spans (project-relative, `/` separators). */
+  readonly file: string;
+  /** Nodes that alias expansion may create before we give up (default 100000). */
+  readonly aliasBudget?: number;
+}
+
+const SEP = "\u0001";
+
+/** The key of a path in span maps (the span of its value, or of its key for collections). */
+export function pathKey(path: YamlPath): string {
+  return path.join(SEP);
+}
+
+/** The key of the span of a mapping key itself (`foo` in `foo: bar`) in span maps. */
+export function keyPathKey(path: YamlPath): string {
+  return path.join(SEP) + "\u0002";
+}
+
+const TAG_NAMES = ["!reset", "!override"] as const;
+const CUSTOM_TAGS = TAG_NAMES.flatMap((tag) => [
+  { tag, collection: "map" as const, resolve: (v: unknown) => v },
+  { tag, collection: "seq" as const, resolve: (v: unknown) => v },
+  { tag, resolve: (s: string) => s },
+]);
+
+const MAX_DEPTH = 256;
+
+interface Ctx {
+  readonly file: string;
+  readonly lc: LineCounter;
+  readonly doc: Document;
+  readonly spans: Map<string, Span>;
+  readonly tags: TaggedPath[];
+  readonly diags: Diagnostic[];
+  readonly budget: number;
+  aliasNodes: number;
+  aliasDepth: number;
+  overflow: boolean;
+}
+
+const SKIP = Symbol("skip");
+
+function spanOf(ctx: Ctx, range: readonly number[] | null | undefined): Span {
+  const start = range?.[0] ?? 0;
+  const end = range?.[1] ?? start;
+  const a = ctx.lc.linePos(start);
+  const b = ctx.lc.linePos(end);
+  const span: Span = { file: ctx.file, line: a.line, column: a.col };
+  return a.line === b.line && b.col > a.col ? { ...span, endLine: b.line, endColumn: b.col } : span;
+}
+
+/** Sets a key without triggering the `__proto__` setter. */
+function setKey(target: Record<string, unknown>, key: string, value: unknown): void {
+  if (key === "__proto__") {
+    Object.defineProperty(target, key, { value, enumerable: true, writable: true });
+  } else target[key] = value;
+}
+
+function isMergeKey(node: unknown): boolean {
+  if (!isScalar(node)) return false;
+  const v = node.value;
+  return (typeof v === "symbol" && v.description === "<<") ||
+    (v === "<<" && node.type === "PLAIN");
+}
+
+function describe(value: unknown): string {
+  return value === null ? "null" : typeof value;
+}
+
+function scalarValue(node: Scalar, path: YamlPath): unknown {
+  const v = node.value;
+  const last = path[path.length - 1];
+  // go-yaml reads a leading-zero integer as octal; file modes depend on it (RULES.md Y5).
+  if (
+    last === "mode" && node.type === "PLAIN" && typeof node.source === "string" &&
+    /^0[0-7]+$/.test(node.source)
+  ) {
+    return parseInt(node.source, 8);
+  }
+  if (node.tag === "!override" && typeof v === "string" && node.type === "PLAIN") {
+    // A custom scalar tag keeps the text; resolve it with the core schema like an untagged one.
+    return parseYamlValue(v);
+  }
+  if (typeof v === "bigint") return Number(v);
+  return v === undefined ? null : v;
+}
+
+function convert(ctx: Ctx, node: unknown, path: YamlPath, depth: number): unknown {
+  if (ctx.overflow) return null;
+  if (depth > MAX_DEPTH) {
+    ctx.overflow = true;
+    ctx.diags.push(diag("DK1008", { limit: MAX_DEPTH }, { span: spanOf(ctx, rangeOf(node)) }));
+    return null;
+  }
+  if (ctx.aliasDepth > 0 && ++ctx.aliasNodes > ctx.budget) {
+    ctx.overflow = true;
+    ctx.diags.push(diag("DK1004", { limit: ctx.budget }, { span: spanOf(ctx, rangeOf(node)) }));
+    return null;
+  }
+  if (node === null || node === undefined) return null;
+  if (isAlias(node)) {
+    const target = node.resolve(ctx.doc);
+    if (target === undefined) return null; // the parser already reported the unknown anchor
+    ctx.aliasDepth++;
+    try {
+      return convert(ctx, target, path, depth + 1);
+    } finally {
+      ctx.aliasDepth--;
+    }
+  }
+  if (isScalar(node)) return scalarValue(node, path);
+  if (isSeq(node)) {
+    const out: unknown[] = [];
+    node.items.forEach((item, i) => {
+      const itemPath = [...path, out.length];
+      if (ctx.aliasDepth === 0) ctx.spans.set(pathKey(itemPath), spanOf(ctx, rangeOf(item)));
+      const tag = tagOf(item);
+      if (tag === "reset") {
+        ctx.tags.push({ path: itemPath, tag });
+        return;
+      }
+      if (tag === "override") ctx.tags.push({ path: itemPath, tag });
+      out.push(convert(ctx, item, itemPath, depth + 1));
+      void i;
+    });
+    return out;
+  }
+  if (isMap(node)) return convertMap(ctx, node, path, depth);
+  return null;
+}
+
+function rangeOf(node: unknown): readonly number[] | undefined {
+  return (node as { range?: readonly number[] } | null)?.range ?? undefined;
+}
+
+function tagOf(node: unknown): "reset" | "override" | undefined {
+  const tag = (node as { tag?: string } | null)?.tag;
+  return tag === "!reset" ? "reset" : tag === "!override" ? "override" : undefined;
+}
+
+function convertMap(
+  ctx: Ctx,
+  node: { items: { key: unknown; value: unknown }[] },
+  path: YamlPath,
+  depth: number,
+): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  const firstLine = new Map<string, number>();
+  const merges: unknown[] = [];
+  for (const pair of node.items) {
+    if (isMergeKey(pair.key)) {
+      const v = pair.value;
+      if (isSeq(v)) merges.push(...v.items);
+      else merges.push(v);
+      continue;
+    }
+    const keyNode = pair.key;
+    const keySpan = spanOf(ctx, rangeOf(keyNode));
+    const key = isScalar(keyNode) ? keyNode.value : undefined;
+    if (typeof key !== "string") {
+      const shown = isScalar(keyNode) ? String(keyNode.source ?? keyNode.value) : "(complex key)";
+      ctx.diags.push(
+        diag("DK1003", { path: path.length === 0 ? "(top level)" : path.join("."), key: shown }, {
+          span: keySpan,
+        }),
+      );
+      continue;
+    }
+    const seen = firstLine.get(key);
+    if (seen !== undefined) {
+      ctx.diags.push(diag("DK1002", { key, line: seen }, { span: keySpan }));
+      continue;
+    }
+    firstLine.set(key, keySpan.line);
+    const childPath = [...path, key];
+    const value = pair.value;
+    if (ctx.aliasDepth === 0) {
+      ctx.spans.set(keyPathKey(childPath), keySpan);
+      ctx.spans.set(
+        pathKey(childPath),
+        isScalar(value) && value.range !== undefined ? spanOf(ctx, value.range) : keySpan,
+      );
+    }
+    const tag = tagOf(value);
+    if (tag === "reset") {
+      ctx.tags.push({ path: childPath, tag });
+      continue;
+    }
+    if (tag === "override") ctx.tags.push({ path: childPath, tag });
+    const converted = convert(ctx, value, childPath, depth + 1);
+    if (converted !== SKIP) setKey(out, key, converted);
+  }
+  // Merge keys: explicit keys win, then the earlier source in `<<: [*a, *b]` wins (YAML 1.1 merge).
+  for (const source of merges) {
+    const merged = convert(ctx, source, path, depth + 1);
+    if (merged === null || typeof merged !== "object" || Array.isArray(merged)) {
+      ctx.diags.push(
+        diag("DK1009", { found: describe(merged) }, { span: spanOf(ctx, rangeOf(source)) }),
+      );
+      continue;
+    }
+    for (const [k, v] of Object.entries(merged)) {
+      if (!Object.hasOwn(out, k)) setKey(out, k, v);
+    }
+  }
+  return out;
+}
+
+function firstLine(message: string): string {
+  const line = message.split("\n")[0] ?? message;
+  return line.replace(/ at line \d+, column \d+:?$/, "").replace(/\.$/, "");
+}
+
+/**
+ * Parses the text of one YAML file into plain documents. Each document is returned even when it
+ * has errors (its value may then be partial); check the diagnostics.
+ */
+export function parseYaml(
+  text: string,
+  options: ParseYamlOptions,
+): { documents: YamlDocument[]; diagnostics: Diagnostic[] } {
+  const lc = new LineCounter();
+  const diagnostics: Diagnostic[] = [];
+  const docs = parseAllDocuments(text, {
+    lineCounter: lc,
+    merge: true,
+    uniqueKeys: false,
+    customTags: CUSTOM_TAGS,
+    version: "1.2",
+    prettyErrors: false,
+  });
+  const list: Document[] = Array.isArray(docs) ? docs : [docs];
+  const documents: YamlDocument[] = [];
+  const locate = (pos: number | undefined): Span => {
+    const p = lc.linePos(pos ?? 0);
+    return { file: options.file, line: p.line, column: p.col };
+  };
+  for (const doc of list) {
+    let failed = false;
+    // Only the first syntax error of a document: the ones after it are mostly its echoes.
+    for (const error of doc.errors.slice(0, 1)) {
+      failed = true;
+      diagnostics.push(
+        diag("DK1001", { message: firstLine(error.message) }, { span: locate(error.pos[0]) }),
+      );
+    }
+    for (const warning of doc.warnings) {
+      diagnostics.push(
+        diag("DK1007", { message: firstLine(warning.message) }, { span: locate(warning.pos[0]) }),
+      );
+    }
+    if (failed) continue;
+    const ctx: Ctx = {
+      file: options.file,
+      lc,
+      doc,
+      spans: new Map(),
+      tags: [],
+      diags: diagnostics,
+      budget: options.aliasBudget ?? 100_000,
+      aliasNodes: 0,
+      aliasDepth: 0,
+      overflow: false,
+    };
+    ctx.spans.set(pathKey([]), { file: options.file, line: 1, column: 1 });
+    const value = convert(ctx, doc.contents as Node | null, [], 0);
+    documents.push({ value, spans: ctx.spans, tags: ctx.tags });
+  }
+  return { documents, diagnostics };
+}
