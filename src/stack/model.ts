@@ -8,6 +8,14 @@
  *
  * Versioned: a change that breaks consumers bumps the version. All arrays are sorted by their
  * natural key (documented per field) so the model is deterministic.
+ *
+ * CHANGELOG (all additive and optional so far; Stacks written against the first draft still type-check):
+ * - StackDatastore.dependsOn: services the datastore is ordered after (datastore -> datastore).
+ * - StackLink.replaces: the compose variable the link now provides (`DATABASE_URL`), recorded
+ *   so the Dokkufile can say it; its original value is shown with any password masked.
+ * - StackMount.subpath: `volume.subpath` (`storage:mount --volume-subpath`).
+ * - StackApp.process: the process type the service runs as (`web`/`worker`/`x-dokku.process`).
+ * - StackConfigVar.rewrite.from never contains a password (`postgres://u:***@db:5432/x`).
  */
 import type { SourceRef } from "../dokkufile/types.ts";
 
@@ -70,6 +78,8 @@ export interface StackDatastore {
   readonly secretCreateFlags: Readonly<Record<string, string>>;
   /** Networks (Dokku names) the datastore joins after start (`--post-start-network`). */
   readonly networks: readonly string[];
+  /** Compose services this datastore is ordered after (sorted); ordering only. Always set by the transform. */
+  readonly dependsOn?: readonly string[];
   readonly source: SourceRef;
 }
 
@@ -80,6 +90,11 @@ export interface StackLink {
   readonly plugin: DatastorePlugin;
   /** Link alias: the variable the link sets is `<alias>_URL`. */
   readonly alias: string;
+  /**
+   * The compose variable this link replaces (`DATABASE_URL=postgres://u:p@db:5432/app`): it is
+   * not in the app's plain config, because the link sets it. `from` has any password masked.
+   */
+  readonly replaces?: { readonly key: string; readonly from: string; readonly reason: string };
   readonly source: SourceRef;
 }
 
@@ -113,6 +128,8 @@ export interface StackMount {
   readonly storage: string;
   readonly containerDir: string;
   readonly readOnly: boolean;
+  /** `--volume-subpath`: mount only this path inside the entry. */
+  readonly subpath?: string;
   readonly source: SourceRef;
 }
 
@@ -151,6 +168,8 @@ export interface StackApp {
   readonly mounts: readonly StackMount[];
   /** Dokku network names the app attaches to (sorted). */
   readonly networks: readonly string[];
+  /** The process type the service runs as: `web` when it publishes a port, else `worker`, or `x-dokku.process`. */
+  readonly process?: string;
   /** Process type -> count (`web` for a published app, else `worker`...). */
   readonly processes: Readonly<Record<string, number>>;
   readonly resources: {
