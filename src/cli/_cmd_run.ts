@@ -1,14 +1,476 @@
-/** `dokompose run` and `dokompose plan`. */
+/**
+ * `dokompose run` and `dokompose plan`: the runtime's I/O edge. Reads the Dokkufile, the secrets
+ * and the build contexts, loads the state, plans, and (for `run`) takes the lock, executes and
+ * reports. Exit codes: 0 ok, 1 failure (the run was rolled back unless --no-rollback), 2 usage;
+ * `plan --detailed-exitcode`: 0 nothing to do, 2 changes pending, 1 error.
+ */
 import type { CliIo } from "./_io.ts";
-import { EXIT_FAILURE } from "./_io.ts";
+import { EXIT_FAILURE, EXIT_OK, UsageError } from "./_io.ts";
 import type { TargetOptions } from "./main.ts";
+import type { Dokkufile } from "../dokkufile/types.ts";
+import { diag, type Diagnostic, hasErrors, renderText } from "../diagnostics/mod.ts";
+import {
+  buildTar,
+  type CommandRunner,
+  createRunner,
+  defaultStatePath,
+  eventJson,
+  executePlan,
+  JsonProgress,
+  makeRedactor,
+  maskUrlPasswords,
+  parseDotenv,
+  type Plan,
+  planRun,
+  planSummaryLine,
+  readContext,
+  renderPlanJson,
+  renderPlanText,
+  resolveSecrets,
+  type RunEvent,
+  type RunReport,
+  type RunState,
+  sha256,
+  showArgv,
+  StateFile,
+  stepArchives,
+  TextProgress,
+} from "../runtime/mod.ts";
 
-export function runRun(_file: string, _opts: TargetOptions, io: CliIo): Promise<number> {
-  io.stderr("dokompose run: not implemented yet\n");
-  return Promise.resolve(EXIT_FAILURE);
+/** Options of `dokompose run`. */
+export interface RunOptions extends TargetOptions {
+  dryRun?: boolean;
+  rollback?: boolean;
+  logFormat?: "text" | "json";
 }
 
-export function runPlan(_file: string, _opts: TargetOptions, io: CliIo): Promise<number> {
-  io.stderr("dokompose plan: not implemented yet\n");
-  return Promise.resolve(EXIT_FAILURE);
+/** Options of `dokompose plan`. */
+export interface PlanCliOptions extends TargetOptions {
+  detailedExitcode?: boolean;
+  format?: "text" | "json";
+}
+
+function resolvePath(cwd: string, path: string): string {
+  if (path.startsWith("/")) return path;
+  const parts = cwd.split("/").filter((p) => p !== "");
+  for (const part of path.split("/")) {
+    if (part === "" || part === ".") continue;
+    if (part === "..") parts.pop();
+    else parts.push(part);
+  }
+  return "/" + parts.join("/");
+}
+
+function dirname(path: string): string {
+  const i = path.lastIndexOf("/");
+  return i <= 0 ? "/" : path.slice(0, i);
+}
+
+function errorText(error: unknown): string {
+  if (error instanceof Deno.errors.NotFound) return "no such file or directory";
+  if (error instanceof Deno.errors.PermissionDenied) return "permission denied";
+  if (error instanceof Deno.errors.IsADirectory) return "it is a directory";
+  return error instanceof Error ? error.message : String(error);
+}
+
+function parseConcurrency(text: string): number {
+  if (!/^[0-9]+$/.test(text) || Number(text) < 1 || Number(text) > 256) {
+    throw new UsageError(
+      `option '--concurrency <n>' argument '${text}' is invalid; expected a whole number from 1 to 256`,
+    );
+  }
+  return Number(text);
+}
+
+function parseSeconds(text: string): number {
+  if (!/^[0-9]+(\.[0-9]+)?$/.test(text)) {
+    throw new UsageError(
+      `option '--verify-timeout <seconds>' argument '${text}' is invalid; expected a number of seconds`,
+    );
+  }
+  return Number(text) * 1000;
+}
+
+/** Everything a plan or a run needs, read from the world. */
+interface Prepared {
+  readonly dokkufile: Dokkufile;
+  readonly dokkufilePath: string;
+  readonly runner: CommandRunner;
+  readonly stateFile: StateFile;
+  readonly secrets: ReadonlyMap<string, string>;
+  readonly archives: ReadonlyMap<string, Uint8Array>;
+  readonly archiveHashes: ReadonlyMap<string, string>;
+  readonly secretHashes: ReadonlyMap<string, string>;
+  readonly diagnostics: readonly Diagnostic[];
+}
+
+/** Loads the state and plans against it (after the lock is taken, for `run`). */
+function makePlan(
+  prepared: Prepared,
+  opts: TargetOptions,
+): { plan: Plan; state: RunState; diagnostics: Diagnostic[] } {
+  const key = { target: prepared.runner.target, project: prepared.dokkufile.project };
+  const loaded = prepared.stateFile.load(key);
+  const diagnostics: Diagnostic[] = [...loaded.diagnostics];
+  const plan = planRun(prepared.dokkufile, loaded.state, {
+    secretHashes: prepared.secretHashes,
+    archiveHashes: prepared.archiveHashes,
+    force: opts.forceStep ?? [],
+    stateReset: loaded.reset,
+  });
+  diagnostics.push(...plan.diagnostics);
+  const unknown = (opts.forceStep ?? []).filter((id) => !plan.steps.some((s) => s.id === id));
+  if (unknown.length > 0 && plan.diagnostics.length === 0) {
+    throw new UsageError(`option '--force-step <id>': no step "${unknown[0]}" in the Dokkufile`);
+  }
+  if (plan.orphans.length > 0) {
+    diagnostics.push(diag("DK5019", {
+      count: plan.orphans.length,
+      steps: plan.orphans.join(", "),
+    }));
+  }
+  return { plan, state: loaded.state, diagnostics };
+}
+
+async function readDokkufileText(
+  file: string,
+  io: CliIo,
+): Promise<{ text?: string; path: string; diagnostics: Diagnostic[] }> {
+  if (file === "-") {
+    try {
+      const text = await new Response(Deno.stdin.readable).text();
+      return { text, path: resolvePath(io.cwd, "Dokkufile"), diagnostics: [] };
+    } catch (error) {
+      return {
+        path: "-",
+        diagnostics: [diag("DK0001", { file: "standard input", reason: errorText(error) })],
+      };
+    }
+  }
+  const path = resolvePath(io.cwd, file);
+  try {
+    return { text: await Deno.readTextFile(path), path, diagnostics: [] };
+  } catch (error) {
+    return {
+      path,
+      diagnostics: [
+        error instanceof Deno.errors.IsADirectory
+          ? diag("DK0001", { file, reason: "it is a directory" }, {
+            hint: "Name the Dokkufile inside it",
+          })
+          : diag("DK0001", { file, reason: errorText(error) }),
+      ],
+    };
+  }
+}
+
+async function parseDokkufileText(
+  text: string,
+  file: string,
+): Promise<{ dokkufile?: Dokkufile | undefined; diagnostics: readonly Diagnostic[] }> {
+  // Loaded lazily: the parser is only needed once a file was read.
+  const mod = await import("../dokkufile/mod.ts");
+  return /^\s*\{/.test(text)
+    ? mod.dokkufileFromJson(text, { file })
+    : mod.parseDokkufile(text, { file });
+}
+
+/** Reads and plans; `undefined` plan when something is wrong (diagnostics say what). */
+async function prepare(
+  file: string,
+  opts: TargetOptions,
+  io: CliIo,
+  report: (diagnostics: readonly Diagnostic[], sources?: ReadonlyMap<string, string>) => void,
+): Promise<Prepared | undefined> {
+  const read = await readDokkufileText(file, io);
+  if (read.text === undefined) {
+    report(read.diagnostics);
+    return undefined;
+  }
+  const shownName = file === "-" ? "<stdin>" : file;
+  const parsed = await parseDokkufileText(read.text, shownName);
+  if (parsed.dokkufile === undefined || hasErrors(parsed.diagnostics)) {
+    report(parsed.diagnostics, new Map([[shownName, read.text]]));
+    return undefined;
+  }
+  const dokkufile = parsed.dokkufile;
+  const diagnostics: Diagnostic[] = [...parsed.diagnostics];
+
+  const made = await createRunner({
+    dokku: opts.dokku,
+    host: opts.host,
+    sshOptions: opts.sshOption,
+    cwd: io.cwd,
+    env: io.env,
+  });
+  if (!made.ok) throw new UsageError(made.error);
+  const runner = made.runner;
+
+  const statePath = opts.state === undefined
+    ? defaultStatePath(io.env, { target: runner.target, project: dokkufile.project })
+    : resolvePath(io.cwd, opts.state);
+  if (statePath === undefined) {
+    report([...diagnostics, diag("DK5015")]);
+    await runner.close();
+    return undefined;
+  }
+
+  // Secrets: the file first, then the environment; all must resolve before anything runs.
+  let fileValues: ReadonlyMap<string, string> | undefined;
+  if (opts.secretsFile !== undefined) {
+    const path = resolvePath(io.cwd, opts.secretsFile);
+    let text: string;
+    try {
+      text = await Deno.readTextFile(path);
+    } catch (error) {
+      report([
+        ...diagnostics,
+        diag("DK0001", { file: opts.secretsFile, reason: errorText(error) }),
+      ]);
+      await runner.close();
+      return undefined;
+    }
+    const dotenv = parseDotenv(text, { file: opts.secretsFile });
+    if (hasErrors(dotenv.diagnostics)) {
+      report([...diagnostics, ...dotenv.diagnostics]);
+      await runner.close();
+      return undefined;
+    }
+    fileValues = dotenv.values;
+  }
+  const secrets = resolveSecrets(dokkufile.secrets, {
+    env: io.env,
+    file: fileValues,
+    fileName: opts.secretsFile,
+  });
+  diagnostics.push(...secrets.diagnostics);
+
+  // Build contexts: read and tar them now; their content hash is part of the checksum.
+  const archives = new Map<string, Uint8Array>();
+  const archiveHashes = new Map<string, string>();
+  const base = dirname(read.path);
+  // Sorted and unique: the same context may be used by several steps.
+  const contexts = [
+    ...new Set(dokkufile.stages.flatMap((s) => s.steps.flatMap((step) => stepArchives(step)))),
+  ].sort();
+  for (const context of contexts) {
+    const path = resolvePath(base, context);
+    const ctx = readContext(path);
+    if (ctx.error !== undefined) {
+      diagnostics.push(diag("DK5011", { context, path, reason: ctx.error }));
+      continue;
+    }
+    const tar = buildTar(ctx.entries);
+    archives.set(context, tar);
+    archiveHashes.set(context, sha256(tar));
+  }
+  if (hasErrors(diagnostics)) {
+    report(diagnostics);
+    await runner.close();
+    return undefined;
+  }
+
+  const stateFile = new StateFile(statePath);
+  return {
+    dokkufile,
+    dokkufilePath: read.path,
+    runner,
+    stateFile,
+    secrets: secrets.values,
+    archives,
+    archiveHashes,
+    secretHashes: secrets.hashes,
+    diagnostics,
+  };
+}
+
+/** `dokompose plan DOKKUFILE`: prints what `run` would do, and why. */
+export async function runPlan(
+  file: string,
+  opts: PlanCliOptions,
+  io: CliIo,
+): Promise<number> {
+  parseConcurrency(opts.concurrency);
+  const report = (d: readonly Diagnostic[], sources?: ReadonlyMap<string, string>) =>
+    io.stderr(renderText(d, { ...(sources === undefined ? {} : { sources }), color: false }));
+  const prepared = await prepare(file, opts, io, report);
+  if (prepared === undefined) return EXIT_FAILURE;
+  try {
+    report(prepared.diagnostics);
+    const { plan, diagnostics } = makePlan(prepared, opts);
+    report(diagnostics);
+    if (hasErrors(diagnostics)) return EXIT_FAILURE;
+    const where = { target: prepared.runner.target, stateFile: prepared.stateFile.path };
+    io.stdout(
+      opts.format === "json"
+        ? renderPlanJson(plan, where)
+        : renderPlanText(plan, { ...where, explain: opts.explain === true }),
+    );
+    const pending = plan.steps.some((s) => s.action === "run");
+    return opts.detailedExitcode === true && pending ? 2 : EXIT_OK;
+  } finally {
+    await prepared.runner.close();
+  }
+}
+
+function countsLine(report: RunReport): string {
+  const counts = new Map<string, number>();
+  for (const r of report.results.values()) counts.set(r, (counts.get(r) ?? 0) + 1);
+  const order: [string, string][] = [
+    ["applied", "applied"],
+    ["present", "already present"],
+    ["skipped", "unchanged"],
+    ["failed", "failed"],
+    ["undone", "undone"],
+    ["restored", "restored"],
+    ["kept", "kept (existed before)"],
+    ["left", "left in place (no undo)"],
+    ["cancelled", "not started"],
+  ];
+  return order.filter(([k]) => (counts.get(k) ?? 0) > 0).map(([k, label]) =>
+    `${counts.get(k)} ${label}`
+  ).join(", ") || "nothing to do";
+}
+
+/** `dokompose run DOKKUFILE`: runs it against the target. */
+export async function runRun(file: string, opts: RunOptions, io: CliIo): Promise<number> {
+  const concurrency = parseConcurrency(opts.concurrency);
+  const verifyTimeout = parseSeconds(opts.verifyTimeout ?? "60");
+  const json = opts.logFormat === "json";
+  const emitJson = (event: RunEvent) => io.stdout(eventJson(event));
+  const report = (d: readonly Diagnostic[], sources?: ReadonlyMap<string, string>) => {
+    if (d.length === 0) return;
+    io.stderr(renderText(d, { ...(sources === undefined ? {} : { sources }), color: false }));
+    if (json) {
+      for (const x of d) {
+        emitJson({
+          event: "diagnostic",
+          severity: x.severity,
+          code: x.code,
+          message: x.message,
+          ...(x.hint === undefined ? {} : { hint: x.hint }),
+        });
+      }
+    }
+  };
+  const started = Date.now();
+  const prepared = await prepare(file, opts, io, report);
+  if (prepared === undefined) return EXIT_FAILURE;
+  const { runner, stateFile } = prepared;
+  try {
+    report(prepared.diagnostics);
+    if (opts.dryRun === true) {
+      const { plan, diagnostics } = makePlan(prepared, opts);
+      report(diagnostics);
+      if (hasErrors(diagnostics)) return EXIT_FAILURE;
+      io.stdout(renderPlanText(plan, {
+        target: runner.target,
+        stateFile: stateFile.path,
+        explain: opts.explain === true,
+      }));
+      return EXIT_OK;
+    }
+    const key = { target: runner.target, project: prepared.dokkufile.project };
+    const lock = stateFile.lock(key);
+    report(lock.diagnostics);
+    if (!lock.ok) return EXIT_FAILURE;
+    // Planned under the lock: the state cannot change between planning and running.
+    let planned: ReturnType<typeof makePlan>;
+    try {
+      planned = makePlan(prepared, opts);
+    } catch (error) {
+      stateFile.unlock();
+      throw error;
+    }
+    const { plan } = planned;
+    report(planned.diagnostics);
+    if (hasErrors(planned.diagnostics)) {
+      stateFile.unlock();
+      return EXIT_FAILURE;
+    }
+    const secretRedact = makeRedactor(prepared.secrets.values());
+    const redact = (t: string) => maskUrlPasswords(secretRedact(t));
+    const text = json ? undefined : new TextProgress(plan, {
+      write: (t) => io.stdout(t),
+      tty: io.isTty,
+      explain: opts.explain === true,
+      clock: Date.now,
+    });
+    const jsonView = json ? new JsonProgress((t) => io.stdout(t)) : undefined;
+    const timer = text !== undefined && io.isTty ? setInterval(() => text.tick(), 250) : undefined;
+    let result: RunReport;
+    try {
+      if (text !== undefined) {
+        const summary = planSummaryLine(plan);
+        io.stdout(`Running project "${plan.project}" on ${runner.target}: ${summary}\n`);
+      }
+      result = await executePlan(plan, {
+        runner,
+        concurrency,
+        rollback: opts.rollback !== false,
+        state: planned.state,
+        saveState: (s) => stateFile.save(s),
+        secrets: prepared.secrets,
+        archives: prepared.archives,
+        redact,
+        emit: (e) => {
+          text?.onEvent(e);
+          jsonView?.onEvent(e);
+        },
+        verify: { timeoutMs: verifyTimeout, intervalMs: Math.min(1000, verifyTimeout / 20) },
+        ...(io.signal === undefined ? {} : { signal: io.signal }),
+      });
+    } finally {
+      if (timer !== undefined) clearInterval(timer);
+      stateFile.unlock();
+    }
+    const diagnostics: Diagnostic[] = [...result.diagnostics];
+    if (result.failure !== undefined) {
+      const f = result.failure;
+      const output = f.output === undefined ? "" : redact(f.output).trim();
+      const command = f.argv === undefined ? "" : `"${redact(showArgv(f.argv))}" `;
+      const reason = f.argv === undefined
+        ? f.message
+        : `${command}exited ${f.exit ?? "?"}${
+          output === "" ? " with no output" : `: ${output.split("\n").slice(-5).join(" / ")}`
+        }`;
+      diagnostics.push(diag("DK5006", { step: f.step, reason }, {
+        hint: opts.rollback === false
+          ? "Nothing was rolled back (--no-rollback); fix the problem and run again to resume"
+          : "The steps applied in this run were rolled back; fix the problem and run again",
+      }));
+    }
+    if (result.status === "interrupted") diagnostics.push(diag("DK5016"));
+    if (result.rollbackIncomplete) diagnostics.push(diag("DK5013"));
+    if (result.status !== "ok" && opts.rollback === false) {
+      const kept = [...result.results.values()].filter((r) => r === "applied").length;
+      diagnostics.push(diag("DK5018", { count: kept }));
+    }
+    const exitCode = result.status === "ok" ? EXIT_OK : EXIT_FAILURE;
+    const durationMs = Date.now() - started;
+    text?.finish({
+      status: result.status,
+      services: result.services,
+      counts: countsLine(result),
+      durationMs,
+    });
+    report(diagnostics);
+    if (json) {
+      const count = (k: string) => [...result.results.values()].filter((r) => r === k).length;
+      emitJson({
+        event: "run.done",
+        status: result.status,
+        exitCode,
+        durationMs,
+        applied: count("applied"),
+        present: count("present"),
+        skipped: count("skipped"),
+        failed: count("failed"),
+        undone: count("undone") + count("restored"),
+      });
+    }
+    return exitCode;
+  } finally {
+    await runner.close();
+  }
 }

@@ -64,6 +64,8 @@ export interface TargetOptions {
   secretsFile?: string;
   concurrency: string;
   explain?: boolean;
+  forceStep?: string[];
+  verifyTimeout?: string;
 }
 
 function addTargetOptions(cmd: Command): Command {
@@ -72,10 +74,14 @@ function addTargetOptions(cmd: Command): Command {
     .option("--dokku <path>", "the dokku executable to call (default: dokku on PATH)")
     .option("--host <[user@]host[:port]>", "run over ssh as dokku@host (user defaults to dokku)")
     .option("--ssh-option <opt>", "extra ssh -o option (repeatable)", collect)
-    .option("--state <file>", "state file (default: one per target and project, see README)")
+    .option(
+      "--state <file>",
+      "state file (default: one per target and project, see docs/runtime.md)",
+    )
     .option("--secrets-file <file>", "dotenv file with secret values (default: the environment)")
     .option("--concurrency <n>", "steps run in parallel at most", "4")
-    .option("--explain", "say why each step runs or is skipped");
+    .option("--explain", "say why each step runs or is skipped")
+    .option("--force-step <id>", "run this step (and what needs it) even if unchanged", collect);
 }
 
 /**
@@ -148,6 +154,7 @@ export async function main(args: readonly string[], io: CliIo): Promise<number> 
       .description("run a Dokkufile against a Dokku host")
       .option("--dry-run", "print the plan and run nothing")
       .option("--no-rollback", "leave applied steps in place when a step fails")
+      .option("--verify-timeout <seconds>", "how long a deploy may take to be running", "60")
       .addOption(
         new Option("--log-format <format>", "log format").choices(["text", "json"]).default("text"),
       ),

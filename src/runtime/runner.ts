@@ -9,8 +9,11 @@
 /** One command to run. `argv[0]` is always `"dokku"`; the runner maps it to its target. */
 export interface RunRequest {
   readonly argv: readonly string[];
-  /** Bytes for the command's standard input (secrets travel here, never in argv). */
-  readonly stdin?: string | undefined;
+  /**
+   * The command's standard input (secrets travel here, never in argv). A string is sent as UTF-8;
+   * bytes (a build-context tar for `git:from-archive`) are sent unchanged.
+   */
+  readonly stdin?: string | Uint8Array | undefined;
   /** Aborts the command (the runner kills the process). */
   readonly signal?: AbortSignal | undefined;
 }
@@ -32,4 +35,9 @@ export interface CommandRunner {
   run(request: RunRequest): Promise<RunResult>;
   /** Releases what the runner holds (the ssh control connection). Safe to call twice. */
   close(): Promise<void>;
+  /**
+   * Why this runner cannot deliver `argv` intact (e.g. a newline over ssh outside `config:set`),
+   * or undefined when it can. Optional; lets the runtime refuse a plan before anything runs.
+   */
+  check?(argv: readonly string[]): string | undefined;
 }
