@@ -289,7 +289,7 @@ Deno.test("fromJson(toJson(x)) deep-equals x, and the JSON is stable", async () 
   for (let seed = 1; seed <= CASES; seed++) {
     const value = dokkufile(seed);
     const json = dokkufileToJson(value);
-    const read = dokkufileFromJson(json, { file: "Dokkufile.json" });
+    const read = await dokkufileFromJson(json, { file: "Dokkufile.json" });
     assert.deepEqual(read.diagnostics, [], `seed ${seed}`);
     assert.deepEqual(read.dokkufile, value, `seed ${seed}`);
     assert.equal(dokkufileToJson(read.dokkufile as Dokkufile), json, `seed ${seed}`);
@@ -336,7 +336,7 @@ Deno.test("damaged JSON never throws; every problem is located", async () => {
       const at = g.int(0, json.length);
       const damaged = json.slice(0, at) + g.pick(["", "}", '"', ",", "1", "[", "x"]) +
         json.slice(at + g.int(0, 4));
-      const result = dokkufileFromJson(damaged, { file: "Dokkufile.json" });
+      const result = await dokkufileFromJson(damaged, { file: "Dokkufile.json" });
       for (const d of result.diagnostics) {
         assert.ok(d.span !== undefined, `seed ${seed}/${round}: ${d.code} has no span`);
       }

@@ -177,7 +177,7 @@ Deno.test("valid fixtures read cleanly, round-trip, and match their golden JSON"
     const again = parseDokkufile(canonical, { file: name });
     assert.deepEqual(again.dokkufile, value);
     assert.equal(emitDokkufile(again.dokkufile as Dokkufile), canonical);
-    assert.deepEqual((dokkufileFromJson(json, { file: "x.json" })).dokkufile, value);
+    assert.deepEqual((await dokkufileFromJson(json, { file: "x.json" })).dokkufile, value);
   }
 });
 
@@ -197,7 +197,7 @@ Deno.test("broken fixtures give their golden diagnostics and no value", async ()
   for (const name of inputs) {
     const text = await Deno.readTextFile(new URL(name, dir));
     const result = name.endsWith(".json")
-      ? dokkufileFromJson(text, { file: name })
+      ? await dokkufileFromJson(text, { file: name })
       : parseDokkufile(text, { file: name });
     assert.equal(result.dokkufile, undefined, `${name} should not give a value`);
     assert.ok(result.diagnostics.length > 0, `${name} should give diagnostics`);

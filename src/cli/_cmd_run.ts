@@ -171,7 +171,7 @@ async function parseDokkufileText(
   // Loaded lazily: the parser is only needed once a file was read.
   const mod = await import("../dokkufile/mod.ts");
   return /^\s*\{/.test(text)
-    ? mod.dokkufileFromJson(text, { file })
+    ? await mod.dokkufileFromJson(text, { file })
     : mod.parseDokkufile(text, { file });
 }
 

@@ -2,9 +2,10 @@
  * The Dokkufile: dokompose's reviewable artifact. Emit and parse its text form, convert to and
  * from its JSON contract, validate its structure. The format is specified in `docs/dokkufile.md`.
  *
- * Importing this module builds nothing: the zod schema of the JSON contract is built on the first
- * call of {@linkcode dokkufileFromJson} or {@linkcode dokkufileJsonSchema}. The text emitter and
- * parser do not use zod at all.
+ * Importing this module loads no zod: the JSON contract's schema module (`schema.ts`, which also
+ * exports `dokkufileJsonSchema`) is imported on the first call of {@linkcode dokkufileFromJson}.
+ * The text emitter and parser do not use zod at all, so `run` and `plan` of a text Dokkufile
+ * never pay for it.
  *
  * @module
  */
@@ -13,12 +14,10 @@ import type { Dokkufile } from "./types.ts";
 import { parseText } from "./_parse.ts";
 import { validateModel } from "./_validate.ts";
 import { readJson } from "./_json.ts";
-import { checkDokkufileShape } from "./schema.ts";
 
 export * from "./types.ts";
 export { emitDokkufile } from "./_emit.ts";
 export { dokkufileToJson } from "./_json.ts";
-export { dokkufileJsonSchema } from "./schema.ts";
 
 /**
  * Reads the text form. Problems are located diagnostics (`file:line:col`), all of them collected;
@@ -41,9 +40,10 @@ export function validateDokkufile(file: Dokkufile): Diagnostic[] {
  * same structural checks as the text form; every problem located at `file:line:col`.
  * `dokkufile` is set only when there is no error.
  */
-export function dokkufileFromJson(
+export async function dokkufileFromJson(
   text: string,
   options: { readonly file: string },
-): { dokkufile?: Dokkufile; diagnostics: Diagnostic[] } {
+): Promise<{ dokkufile?: Dokkufile; diagnostics: Diagnostic[] }> {
+  const { checkDokkufileShape } = await import("./schema.ts");
   return readJson(text, { file: options.file, checkShape: checkDokkufileShape });
 }
