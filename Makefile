@@ -35,7 +35,7 @@ test: $(DENO_DEP) ssh-tools check unit
 check: $(DENO_DEP)
 	$(DENO) fmt --check
 	$(DENO) lint
-	$(DENO) check mod.ts src/ test/ bench/
+	$(DENO) check mod.ts src/ test/ bench/ scripts/
 
 unit: $(DENO_DEP) build
 	$(DENO) test -A --parallel test/
@@ -43,13 +43,14 @@ unit: $(DENO_DEP) build
 fmt: $(DENO_DEP)
 	$(DENO) fmt
 
-# The main job on a bundled example.
+# The main job on a bundled example: compile fixtures/demo (compose.yaml + override + .env) into a
+# Dokkufile, printed on stdout with the mapping warnings on stderr.
 demo: $(DENO_DEP)
-	$(DENO) run -A --config deno.json src/cli/main.ts config -f fixtures/demo/compose.yaml
+	$(DENO) run -A --config deno.json src/cli/main.ts compile --project-directory fixtures/demo
 
+# One file for users' machines: `deno run -A dist/dokompose.js`, or a binary with `deno compile`.
 build: $(DENO_DEP)
-	mkdir -p dist
-	$(DENO) bundle --quiet -o dist/dokompose.js src/cli/main.ts
+	$(DENO) run -A --config deno.json scripts/build.ts dist/dokompose.js
 
 schemas: $(DENO_DEP)
 	$(DENO) run -A --config deno.json scripts/gen_schemas.ts

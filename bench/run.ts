@@ -1,0 +1,363 @@
+/**
+ * `make bench`: start-up, compile and runtime benchmarks, side by side in one run.
+ *
+ * Every measurement spawns a fresh process several times (after one untimed warm-up that fills
+ * Deno's caches) and reports the median wall time. Ratios are against the start-up floor (`deno
+ * run` of an empty script) measured in the same run, so they mean the same on any machine.
+ * Rows whose command fails (the feature has not landed yet, or broke) say "not available" with
+ * the first line of its error, instead of a number.
+ *
+ * Writes a Markdown report to stdout and `bench/out/results.md`. Environment:
+ * `BENCH_REPS` (default 11) repetitions for the fast rows; `BENCH_RUNTIME_REPS` (default 3) for
+ * the runtime rows, which take seconds each.
+ *
+ * @module
+ */
+import { composeYaml } from "./_gen.ts";
+import { criticalPath, type StepGraphSummary } from "./_critical.ts";
+import { profileStartup } from "./_profile.ts";
+
+const ROOT = new URL("..", import.meta.url).pathname.replace(/\/$/, "");
+const DENO = Deno.execPath();
+const MAIN = `${ROOT}/src/cli/main.ts`;
+const DOUBLE = `${ROOT}/test/dokku_double/dokku`;
+const DELAY_MS = 100;
+
+const REPS = Number(Deno.env.get("BENCH_REPS") ?? "11");
+const RUNTIME_REPS = Number(Deno.env.get("BENCH_RUNTIME_REPS") ?? "3");
+
+/** One timed command. */
+interface Timed {
+  readonly ms: number;
+  readonly code: number;
+  readonly stdout: string;
+  readonly stderr: string;
+}
+
+interface Spawn {
+  /** The executable; default: this deno. */
+  readonly cmd?: string;
+  readonly args: readonly string[];
+  readonly cwd?: string;
+  readonly env?: Readonly<Record<string, string>>;
+}
+
+async function timeOnce(spawn: Spawn): Promise<Timed> {
+  const start = performance.now();
+  const out = await new Deno.Command(spawn.cmd ?? DENO, {
+    args: [...spawn.args],
+    cwd: spawn.cwd ?? ROOT,
+    env: { DENO_NO_UPDATE_CHECK: "1", NO_COLOR: "1", ...spawn.env },
+    stdin: "null",
+    stdout: "piped",
+    stderr: "piped",
+  }).output();
+  const ms = performance.now() - start;
+  const decoder = new TextDecoder();
+  return {
+    ms,
+    code: out.code,
+    stdout: decoder.decode(out.stdout),
+    stderr: decoder.decode(out.stderr),
+  };
+}
+
+function median(values: readonly number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = Math.floor(sorted.length / 2);
+  return sorted.length % 2 === 1
+    ? sorted[mid] as number
+    : ((sorted[mid - 1] as number) + (sorted[mid] as number)) / 2;
+}
+
+/** The median of `reps` runs, or why the command is not available (its first failure). */
+async function measure(
+  spawn: Spawn,
+  reps: number,
+  options: { readonly warmup?: boolean; readonly before?: () => Promise<Spawn> } = {},
+): Promise<{ ms: number; last: Timed } | { error: string }> {
+  if (options.warmup ?? true) {
+    const warm = await timeOnce(options.before === undefined ? spawn : await options.before());
+    if (warm.code !== 0) return { error: firstLine(warm) };
+  }
+  const times: number[] = [];
+  let last: Timed | undefined;
+  for (let i = 0; i < reps; i++) {
+    const run = await timeOnce(options.before === undefined ? spawn : await options.before());
+    if (run.code !== 0) return { error: firstLine(run) };
+    times.push(run.ms);
+    last = run;
+  }
+  if (last === undefined) return { error: "no repetitions" };
+  return { ms: median(times), last };
+}
+
+function firstLine(run: Timed): string {
+  const line = (run.stderr.trim() || run.stdout.trim()).split("\n")[0] ?? "";
+  return `exit ${run.code}: ${line.slice(0, 90)}`;
+}
+
+/** A row of the results table. */
+interface Row {
+  readonly name: string;
+  readonly median: string;
+  readonly ratio: string;
+  readonly target: string;
+  readonly status: "PASS" | "MISS" | "info" | "n/a";
+}
+
+const rows: Row[] = [];
+const notes: string[] = [];
+const profile: string[] = [];
+
+function fmtMs(ms: number): string {
+  return ms >= 1000 ? `${(ms / 1000).toFixed(2)} s` : `${ms.toFixed(1)} ms`;
+}
+
+function addRow(
+  name: string,
+  result: { ms: number } | { error: string },
+  check: { readonly base?: number; readonly max?: number; readonly maxMs?: number } = {},
+): number | undefined {
+  if ("error" in result) {
+    rows.push({
+      name,
+      median: "not available",
+      ratio: "",
+      target: targetText(check),
+      status: "n/a",
+    });
+    notes.push(`${name}: not available (${result.error})`);
+    return undefined;
+  }
+  const ratio = check.base === undefined ? undefined : result.ms / check.base;
+  let status: Row["status"] = "info";
+  if (check.max !== undefined && ratio !== undefined) status = ratio <= check.max ? "PASS" : "MISS";
+  if (check.maxMs !== undefined) status = result.ms <= check.maxMs ? "PASS" : "MISS";
+  rows.push({
+    name,
+    median: fmtMs(result.ms),
+    ratio: ratio === undefined ? "" : `${ratio.toFixed(2)}x`,
+    target: targetText(check),
+    status,
+  });
+  return result.ms;
+}
+
+function targetText(check: { readonly max?: number; readonly maxMs?: number }): string {
+  if (check.max !== undefined) return `<= ${check.max}x`;
+  if (check.maxMs !== undefined) return `<= ${fmtMs(check.maxMs)}`;
+  return "";
+}
+
+async function exists(path: string): Promise<boolean> {
+  try {
+    await Deno.stat(path);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+async function main(): Promise<void> {
+  const tmp = await Deno.makeTempDir({ prefix: "dokompose-bench-" });
+  try {
+    await bench(tmp);
+  } finally {
+    await Deno.remove(tmp, { recursive: true });
+  }
+  const lines = [
+    "# dokompose benchmarks",
+    "",
+    `Medians of ${REPS} runs (runtime rows: ${RUNTIME_REPS}), after one warm-up run each; ` +
+    "ratios are against the start-up floor measured in the same run.",
+    "",
+    "| measurement | median | ratio | target | result |",
+    "|---|---:|---:|---|---|",
+    ...rows.map((r) => `| ${r.name} | ${r.median} | ${r.ratio} | ${r.target} | ${r.status} |`),
+    "",
+    ...(notes.length === 0 ? [] : ["Notes:", "", ...notes.map((n) => `- ${n}`), ""]),
+    ...(profile.length === 0 ? [] : ["## Start-up profile", "", ...profile, ""]),
+  ];
+  const report = lines.join("\n");
+  console.log(report);
+  await Deno.mkdir(`${ROOT}/bench/out`, { recursive: true });
+  await Deno.writeTextFile(`${ROOT}/bench/out/results.md`, report);
+}
+
+async function bench(tmp: string): Promise<void> {
+  // 1. The start-up floor.
+  await Deno.writeTextFile(`${tmp}/empty.ts`, "");
+  const floorResult = await measure({ args: ["run", "-A", `${tmp}/empty.ts`] }, REPS);
+  const floor = addRow("start-up floor: `deno run` of an empty script", floorResult);
+  if (floor === undefined) throw new Error("cannot run deno itself");
+
+  // Always a fresh bundle (the same bytes `make build` writes), so a stale dist/ is never timed.
+  const bundle = `${tmp}/dokompose.js`;
+  const build = await timeOnce({ args: ["run", "-A", `${ROOT}/scripts/build.ts`, bundle] });
+  if (build.code !== 0) notes.push(`bundle: ${firstLine(build)}`);
+  const viaMain = (
+    args: readonly string[],
+  ) => ["run", "-A", "--config", `${ROOT}/deno.json`, MAIN, ...args];
+  const viaBundle = (args: readonly string[]) => ["run", "-A", bundle, ...args];
+
+  addRow("`dokompose --help` (bundle)", await measure({ args: viaBundle(["--help"]) }, REPS), {
+    base: floor,
+  });
+
+  // 2. config on a 10-service file.
+  const files = new Map<number, string>();
+  for (const n of [10, 40, 500, 1000, 2000]) {
+    const dir = `${tmp}/compose-${n}`;
+    await Deno.mkdir(dir);
+    await Deno.writeTextFile(`${dir}/compose.yaml`, composeYaml(n));
+    files.set(n, `${dir}/compose.yaml`);
+  }
+  const file10 = files.get(10) as string;
+  addRow(
+    "`config`, 10 services, via src/cli/main.ts",
+    await measure({ args: viaMain(["config", "-f", file10]) }, REPS),
+    { base: floor },
+  );
+  addRow(
+    "`config`, 10 services, via the bundle (dist/dokompose.js)",
+    await measure({ args: viaBundle(["config", "-f", file10]) }, REPS),
+    { base: floor },
+  );
+
+  // 3. compile.
+  addRow(
+    "`compile`, 10 services, via src/cli/main.ts",
+    await measure({ args: viaMain(["compile", "-f", file10]) }, REPS),
+    { base: floor },
+  );
+  addRow(
+    "`compile`, 10 services, via the bundle (dist/dokompose.js)",
+    await measure({ args: viaBundle(["compile", "-f", file10]) }, REPS),
+    { base: floor, max: 2.5 },
+  );
+  for (const n of [500, 1000, 2000]) {
+    addRow(
+      `\`compile\`, ${n} services, via the bundle (dist/dokompose.js)`,
+      await measure(
+        { args: viaBundle(["compile", "-f", files.get(n) as string]) },
+        Math.min(REPS, 5),
+      ),
+      n === 2000 ? { base: floor, maxMs: 1500 } : { base: floor },
+    );
+  }
+
+  // 4. runtime against the double.
+  await runtimeRows(tmp, files.get(40) as string, floor, viaBundle);
+
+  // Start-up profile of the bundled CLI.
+  profile.push(...await profileStartup({ deno: DENO, root: ROOT, bundle, tmp, reps: REPS }));
+}
+
+async function runtimeRows(
+  tmp: string,
+  compose40: string,
+  floor: number,
+  viaBundle: (args: readonly string[]) => string[],
+): Promise<void> {
+  const names = [1, 4, 8].map((c) =>
+    `\`run\`, 40 apps, double delay ${DELAY_MS} ms, concurrency ${c}`
+  );
+  const noop = "`run` no-op rerun, 40 apps (no delay)";
+  const unavailable = (error: string) => {
+    for (const name of names) addRow(name, { error });
+    addRow(noop, { error });
+  };
+  if (!await exists(DOUBLE)) return unavailable("test/dokku_double/dokku does not exist yet");
+  const dokkufile = `${tmp}/bench40.dokkufile`;
+  const compiled = await timeOnce({
+    args: viaBundle(["compile", "-f", compose40, "-o", dokkufile]),
+  });
+  if (compiled.code !== 0) return unavailable(`compile: ${firstLine(compiled)}`);
+  const json = await timeOnce({
+    args: viaBundle(["compile", "-f", compose40, "--format", "json"]),
+  });
+  if (json.code !== 0) return unavailable(`compile --format json: ${firstLine(json)}`);
+  let graph: StepGraphSummary;
+  try {
+    graph = criticalPath(JSON.parse(json.stdout));
+  } catch (error) {
+    return unavailable(`cannot read the compiled Dokkufile JSON: ${String(error)}`);
+  }
+  notes.push(
+    `Ideal bound for \`run\` at concurrency c: floor + ${DELAY_MS} ms x max(L, ceil(N / c)), where ` +
+      "L is the longest chain of commands through the step graph (a step's weight is its guard " +
+      "probe, if any, plus its run commands, plus one `ps:report` check when it verifies a " +
+      "deploy; edges are step `needs` and stage `needs`) and N is the total of those weights. " +
+      `For this Dokkufile: ${graph.steps} steps, L = ${graph.longest}, N = ${graph.total}. ` +
+      "Commands the runtime adds (capture reads before overwrites, version checks) are not in " +
+      "the bound: they are overhead the ratio shows.",
+  );
+  // What one double invocation costs by itself (bash wrapper + deno start-up + state lock).
+  await Deno.mkdir(`${tmp}/double-probe`);
+  const probe = await measure(
+    { cmd: DOUBLE, args: ["apps:list"], env: doubleEnv(`${tmp}/double-probe`, 0) },
+    REPS,
+  );
+  const overhead = addRow("the dokku double alone: one command, no delay", probe, { base: floor });
+  let counter = 0;
+  const fresh = (concurrency: number, delay: number) => async (): Promise<Spawn> => {
+    counter++;
+    const stateDir = `${tmp}/double-${counter}`;
+    await Deno.mkdir(stateDir);
+    return {
+      args: viaBundle([
+        "run",
+        dokkufile,
+        "--dokku",
+        DOUBLE,
+        "--state",
+        `${tmp}/state-${counter}.json`,
+        "--concurrency",
+        String(concurrency),
+      ]),
+      env: doubleEnv(stateDir, delay),
+    };
+  };
+  for (const [index, concurrency] of [1, 4, 8].entries()) {
+    // Concurrency 1 takes about a minute per run: fewer repetitions.
+    const reps = concurrency === 1 ? Math.max(1, RUNTIME_REPS - 2) : RUNTIME_REPS;
+    const result = await measure({ args: [] }, reps, {
+      warmup: false,
+      before: fresh(concurrency, DELAY_MS),
+    });
+    const slots = Math.max(graph.longest, Math.ceil(graph.total / concurrency));
+    const ideal = floor + DELAY_MS * slots;
+    const name = `${names[index]} (${reps} run${reps === 1 ? "" : "s"})`;
+    if ("error" in result) addRow(name, result);
+    else {
+      addRow(name, result, { base: ideal, max: 1.15 });
+      const adjusted = overhead === undefined
+        ? ""
+        : `; counting the double's own ${fmtMs(overhead)} per command, the bound is ${
+          fmtMs(floor + (DELAY_MS + overhead) * slots)
+        } (ratio ${(result.ms / (floor + (DELAY_MS + overhead) * slots)).toFixed(2)}x)`;
+      notes.push(
+        `${name}: ideal bound ${fmtMs(ideal)} (${slots} command slots)${adjusted}`,
+      );
+    }
+  }
+  // No-op rerun: apply once (no delay), then time reruns against the same state.
+  const setup = await fresh(4, 0)();
+  const applied = await timeOnce(setup);
+  if (applied.code !== 0) return void addRow(noop, { error: `first run: ${firstLine(applied)}` });
+  addRow(noop, await measure(setup, REPS, { warmup: false }), { base: floor, max: 2 });
+}
+
+/** Environment for the double: its state dir and delay, and deno on PATH for its shebang. */
+function doubleEnv(stateDir: string, delay: number): Record<string, string> {
+  const denoDir = DENO.slice(0, DENO.lastIndexOf("/"));
+  return {
+    PATH: `${denoDir}:${Deno.env.get("PATH") ?? "/usr/bin:/bin"}`,
+    HOME: Deno.env.get("HOME") ?? "/tmp",
+    DOKKU_DOUBLE_STATE: stateDir,
+    DOKKU_DOUBLE_DELAY_MS: String(delay),
+  };
+}
+
+if (import.meta.main) await main();
