@@ -119,7 +119,7 @@ Deno.test("--format json is the Dokkufile JSON contract, equal to the text form"
       assert.ok(step.run.every((c: { argv: string[] }) => c.argv[0] === "dokku"));
     }
   }
-  const fromJson = dokkufileFromJson(json.stdout, { file: "stdout.json" });
+  const fromJson = await dokkufileFromJson(json.stdout, { file: "stdout.json" });
   assert.deepEqual(fromJson.diagnostics, []);
   assert.deepEqual(fromJson.dokkufile, parseDokkufile(text.stdout, { file: "stdout" }).dokkufile);
 });

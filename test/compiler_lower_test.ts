@@ -87,6 +87,7 @@ function shop(): Stack {
           value: "default",
           source: ref(12, "services.worker.environment.QUEUE"),
         }],
+        process: "worker",
         processes: { worker: 2 },
         dependsOn: ["cache", "web"],
         startCommand: "-c celery",
@@ -437,7 +438,9 @@ Deno.test("links are guarded by :linked and undone with --no-restart", () => {
     "shop-web",
     "--no-restart",
   ]]);
-  assert.deepEqual(link.needs, ["db/network", "web/create"]);
+  // Locked by the datastore; ordered after the app's earlier steps by needs.
+  assert.equal(link.lock, "datastore:postgres:shop-db");
+  assert.deepEqual(link.needs, ["db/network", "web/builder", "web/create"]);
 });
 
 Deno.test("ps:set protects a value starting with '-'; resources put flags before the app", () => {
@@ -596,6 +599,35 @@ Deno.test("a build app with healthchecks gets the app.json as a note and a DK480
       JSON.stringify({ healthchecks: { web: checks } })
     }`,
   );
+});
+
+Deno.test("healthchecks are keyed by the app's process type, not a fixed 'web'", () => {
+  const s = shop();
+  const checks = [{ type: "startup", command: ["/app/bin/healthy"], attempts: 3 }];
+  const stack: Stack = {
+    ...s,
+    apps: s.apps.map((a) =>
+      a.service === "web"
+        ? { ...a, process: "scheduler", processes: { scheduler: 2 }, healthchecks: checks }
+        : a
+    ),
+  };
+  const { dokkufile } = lowerStack(stack);
+  const deploy = byId(dokkufile, "web/deploy");
+  const note = deploy.notes.find((n) => n.includes("app.json"));
+  assert.ok(note?.endsWith(JSON.stringify({ healthchecks: { scheduler: checks } })), note);
+  assert.deepEqual(deploy.verify, { app: "shop-web", processes: { scheduler: 2 } });
+  const scale = byId(dokkufile, "web/scale");
+  assert.deepEqual(argvs(scale.run), [[
+    "dokku",
+    "ps:scale",
+    "--skip-deploy",
+    "shop-web",
+    "scheduler=2",
+  ]]);
+  // A non-web type needs a Procfile: the step says so.
+  assert.ok(scale.notes.some((n) => n.includes("Procfile with a 'scheduler:' entry")));
+  assert.ok(!byId(dokkufile, "cache/create").notes.some((n) => n.includes("Procfile")));
 });
 
 Deno.test("steps of one level are grouped by service in string order, datastores or not", () => {

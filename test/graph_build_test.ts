@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { buildGraph, findHostReferences, serviceHosts } from "../src/graph/mod.ts";
+import { buildGraph, findHostReferences, HostIndex, serviceHosts } from "../src/graph/mod.ts";
 import type { ComposeModel } from "../src/compose/types.ts";
 import { sourcesFor } from "./support/stack_project.ts";
 
@@ -160,4 +160,50 @@ Deno.test("graph: service hosts include aliases, hostname and container_name; na
     ["web", "web"],
     ["www", "web"],
   ]);
+});
+
+/** `n` services, each naming its neighbours as hosts, with `model.services` key listings counted. */
+function countedModel(n: number): { model: ComposeModel; listings: () => number } {
+  const name = (i: number) => `svc-${String(i).padStart(4, "0")}`;
+  const services: Record<string, Record<string, unknown>> = {};
+  for (let i = 0; i < n; i++) {
+    services[name(i)] = {
+      image: "x",
+      environment: { UPSTREAM: `http://${name((i + 1) % n)}:80`, PEER: `${name((i + 2) % n)}:80` },
+      ...(i % 2 === 0 ? { links: [`${name((i + 3) % n)}:alias-${i}`] } : {}),
+    };
+  }
+  let listings = 0;
+  const counted = new Proxy(services, {
+    ownKeys(target) {
+      listings++;
+      return Reflect.ownKeys(target);
+    },
+  });
+  return { model: { name: "p", services: counted } as ComposeModel, listings: () => listings };
+}
+
+Deno.test("graph: host tables are built once, not once per service (linear in services)", () => {
+  // Listing every service for every service was the quadratic hot spot on 2,000 services.
+  const { model: m, listings } = countedModel(300);
+  const { diagnostics } = buildGraph(m, { sources: sourcesFor({}) });
+  assert.deepEqual(diagnostics, []);
+  assert.ok(listings() <= 4, `model.services listed ${listings()} times for 300 services`);
+});
+
+Deno.test("graph: HostIndex gives each service the shared hosts plus its own link aliases", () => {
+  const m = model({
+    web: { image: "w", links: ["db:database", "api:front"] },
+    api: { image: "a", hostname: "front" },
+    db: { image: "d" },
+  });
+  const index = new HostIndex(m);
+  const web = index.of("web");
+  assert.equal(web.get("database"), "db");
+  // A shared name (here api's hostname) wins over a link alias.
+  assert.equal(web.get("front"), "api");
+  assert.equal(index.of("api").get("database"), undefined);
+  for (const host of ["web", "api", "db", "front", "database", "nope"]) {
+    assert.equal(web.get(host), serviceHosts(m, "web").get(host), host);
+  }
 });

@@ -30,7 +30,7 @@ const port = (target: number, published?: string, more: Record<string, unknown> 
   ...more,
 });
 
-Deno.test("apps: image deploy, worker without published ports, proxy off", () => {
+Deno.test("apps: image deploy without published ports is still 'web', with the proxy off", () => {
   const { app, diagnostics } = one({ image: "ghcr.io/acme/worker:1" });
   assert.deepEqual(app.deploy, {
     kind: "image",
@@ -39,8 +39,9 @@ Deno.test("apps: image deploy, worker without published ports, proxy off", () =>
   });
   assert.equal(app.proxy, false);
   assert.deepEqual(app.ports, []);
-  assert.equal(app.process, "worker");
-  assert.deepEqual(app.processes, { worker: 1 });
+  // An image deploy has exactly one process type, `web` (the image's CMD): never `worker`.
+  assert.equal(app.process, "web");
+  assert.deepEqual(app.processes, { web: 1 });
   assert.deepEqual(diagnostics, []);
 });
 
@@ -149,7 +150,8 @@ Deno.test("apps: x-dokku.scheme and x-dokku.ports override the scheme", () => {
 });
 
 Deno.test("apps: process type, replicas and scale", () => {
-  assert.deepEqual(one({ image: "x", deploy: { replicas: 3 } }).app.processes, { worker: 3 });
+  assert.deepEqual(one({ image: "x", deploy: { replicas: 3 } }).app.processes, { web: 3 });
+  assert.deepEqual(one({ build: { context: "." }, scale: 2 }).app.processes, { web: 2 });
   assert.deepEqual(one({ image: "x", scale: 2, ports: [port(80, "80")] }).app.processes, {
     web: 2,
   });

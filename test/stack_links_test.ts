@@ -155,7 +155,8 @@ Deno.test("links: sibling apps are rewritten to the Dokku network alias and shar
   });
   assert.deepEqual(config(stack, "web"), {
     API_URL: "http://shop-api.web:3000/v1",
-    JOBS: "shop-jobs.worker:9000",
+    // `jobs` publishes no port: still the `web` process (its alias is `<app>.web`).
+    JOBS: "shop-jobs.web:9000",
   });
   assert.deepEqual(stack.networks.map((n) => [n.key, n.name]), [["default", "shop_default"]]);
   assert.deepEqual(stack.apps.map((a) => a.networks), [["shop_default"], ["shop_default"], [
@@ -175,8 +176,18 @@ Deno.test("links: a network alias resolves to its service", () => {
     },
     api: { image: "api", networks: { front: { aliases: ["backend"] } } },
   });
-  assert.deepEqual(config(stack, "web"), { BACKEND: "http://shop-api.worker:8080" });
+  assert.deepEqual(config(stack, "web"), { BACKEND: "http://shop-api.web:8080" });
   assert.deepEqual(stack.networks.map((n) => n.name), ["shop_front"]);
+});
+
+Deno.test("links: an x-dokku.process app is reached as '<app>.<process>'", () => {
+  const { stack } = ok({
+    web: { image: "web", environment: { JOBS: "http://jobs:9000" } },
+    jobs: { image: "jobs", "x-dokku": { process: "worker" } },
+  });
+  assert.deepEqual(config(stack, "web"), { JOBS: "http://shop-jobs.worker:9000" });
+  const jobs = stack.apps.find((a) => a.service === "jobs")!;
+  assert.deepEqual([jobs.process, jobs.processes], ["worker", { worker: 1 }]);
 });
 
 Deno.test("links: a lower-case url variable is rewritten, not turned into a link variable", () => {

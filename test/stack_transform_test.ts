@@ -162,3 +162,25 @@ Deno.test("transform: works on the loader's output for a real compose file", () 
   const lint = r.diagnostics.find((d) => d.code === "DK4050")!;
   assert.deepEqual([lint.span?.file, lint.span?.line], ["compose.yaml", 9]);
 });
+
+Deno.test("transform: host references cost one listing of the services, not one per service", () => {
+  const name = (i: number) => `svc-${String(i).padStart(4, "0")}`;
+  const services: Record<string, Record<string, unknown>> = {};
+  for (let i = 0; i < 200; i++) {
+    services[name(i)] = {
+      image: "x",
+      environment: { UPSTREAM: `http://${name((i + 1) % 200)}:80` },
+    };
+  }
+  let listings = 0;
+  const counted = new Proxy(services, {
+    ownKeys(target) {
+      listings++;
+      return Reflect.ownKeys(target);
+    },
+  });
+  const r = transformToStack(loaded({ name: "p", services: counted } as unknown as ComposeModel));
+  assert.ok(r.stack, JSON.stringify(r.diagnostics));
+  assert.equal(r.stack.apps[0]!.config[0]!.value, "http://p-svc-0001.web:80");
+  assert.ok(listings <= 10, `model.services listed ${listings} times for 200 services`);
+});

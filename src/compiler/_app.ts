@@ -43,6 +43,29 @@ export function linkVariable(alias: string): string {
   return `${alias.toUpperCase().replace(/_URL$/, "")}_URL`;
 }
 
+/** True when `inner` appears inside `outer`: Dokku's link check is a substring grep. */
+function within(inner: string, outer: string): boolean {
+  return inner !== outer && outer.includes(inner);
+}
+
+/**
+ * The links of one app in an order a real Dokku accepts. `<ds>:link --alias X` fails when `X_URL`
+ * already appears anywhere in the app's config (a substring grep, SEMANTICS.md section 6), so a
+ * link whose variable is inside another link's variable (`DATABASE_URL` in `READ_DATABASE_URL`)
+ * must be made first. Otherwise the given order (by datastore) is kept.
+ */
+export function orderLinks<T extends { readonly link: StackLink }>(links: readonly T[]): T[] {
+  const rest = [...links];
+  const out: T[] = [];
+  while (rest.length > 0) {
+    const variable = (t: T) => linkVariable(t.link.alias);
+    const ready = rest.findIndex((t) => !rest.some((o) => within(variable(o), variable(t))));
+    // -1 cannot happen (the shortest variable is always ready); take the first to be safe.
+    out.push(...rest.splice(Math.max(ready, 0), 1));
+  }
+  return out;
+}
+
 /** A `ps:set` value that starts with `-` would be read as a flag by the Go command: end flags first. */
 function psValue(value: string): string[] {
   return value.startsWith("-") ? ["--", value] : [value];
@@ -71,6 +94,8 @@ export function lowerApp(app: StackApp, ctx: AppContext): Step[] {
     notes: ["rolling back this step destroys the app, with everything the later steps set"],
   }));
 
+  /** The app's link steps: every step written after them needs them (see below). */
+  const linkIds: string[] = [];
   const deploy = app.deploy;
   if (deploy.kind === "build") {
     const run: Command[] = [dokku("builder:set", name, "selected", "dockerfile")];
@@ -114,14 +139,18 @@ export function lowerApp(app: StackApp, ctx: AppContext): Step[] {
     }));
   }
 
-  const linkIds: string[] = [];
-  for (const { link, prefix: dsPrefix, readyId } of ctx.links) {
+  // The links: locked by their datastore (two apps linking one datastore never overlap), so
+  // they are ordered against every other step of the app by needs instead: each link needs the
+  // app's steps written before it and the previous link, and every later step needs the links.
+  const before = [...settings];
+  let previous: string | undefined;
+  for (const { link, prefix: dsPrefix, readyId } of orderLinks(ctx.links)) {
     const id = `${prefix}/links/${dsPrefix}`;
     linkIds.push(id);
     add(step({
       id,
-      lock,
-      needs: [createId, readyId],
+      lock: `datastore:${link.plugin}:${link.datastore}`,
+      needs: [createId, readyId, ...before, previous],
       guard: guard([`${link.plugin}:linked`, link.datastore, name], { present: [0], missing: [1] }),
       // --no-restart is a bare boolean for the plugin's getopts: it must come last.
       run: [
@@ -137,6 +166,7 @@ export function lowerApp(app: StackApp, ctx: AppContext): Step[] {
           } -> provided by ${link.plugin}:link ${link.datastore} (alias ${link.alias})`,
       ],
     }));
+    previous = id;
   }
 
   if (app.config.length > 0) {
@@ -197,7 +227,7 @@ export function lowerApp(app: StackApp, ctx: AppContext): Step[] {
     add(step({
       id: `${prefix}/ports`,
       lock,
-      needs: [createId],
+      needs: [createId, ...linkIds],
       run: [
         dokku("ports:set", name, ...app.ports.map((p) => `${p.scheme}:${p.host}:${p.container}`)),
       ],
@@ -222,7 +252,7 @@ export function lowerApp(app: StackApp, ctx: AppContext): Step[] {
     add(step({
       id: `${prefix}/storage`,
       lock,
-      needs: [createId, ...mounts.map((m) => ctx.storageSteps.get(m.storage))],
+      needs: [createId, ...linkIds, ...mounts.map((m) => ctx.storageSteps.get(m.storage))],
       run,
       undo,
       source: mounts.map((m) => m.source),
@@ -234,7 +264,7 @@ export function lowerApp(app: StackApp, ctx: AppContext): Step[] {
     add(step({
       id: `${prefix}/network`,
       lock,
-      needs: [createId, ...networks.map((n) => ctx.networkSteps.get(n))],
+      needs: [createId, ...linkIds, ...networks.map((n) => ctx.networkSteps.get(n))],
       run: [dokku("network:set", name, "attach-post-deploy", ...networks)],
       undo: [dokku("network:set", name, "attach-post-deploy")],
       source: [app.source],
@@ -257,7 +287,14 @@ export function lowerApp(app: StackApp, ctx: AppContext): Step[] {
       undo.push(dokku("resource:reserve-clear", name));
     }
     add(
-      step({ id: `${prefix}/resources`, lock, needs: [createId], run, undo, source: [app.source] }),
+      step({
+        id: `${prefix}/resources`,
+        lock,
+        needs: [createId, ...linkIds],
+        run,
+        undo,
+        source: [app.source],
+      }),
     );
   }
 
@@ -272,7 +309,16 @@ export function lowerApp(app: StackApp, ctx: AppContext): Step[] {
       run.push(dokku("ps:set", name, "dockerfile-start-cmd", ...psValue(app.startCommand)));
       undo.push(dokku("ps:set", name, "dockerfile-start-cmd"));
     }
-    add(step({ id: `${prefix}/ps`, lock, needs: [createId], run, undo, source: [app.source] }));
+    add(
+      step({
+        id: `${prefix}/ps`,
+        lock,
+        needs: [createId, ...linkIds],
+        run,
+        undo,
+        source: [app.source],
+      }),
+    );
   }
 
   // Sorted: the Stack's record order follows compose, and integer-like keys would come first.
@@ -281,7 +327,7 @@ export function lowerApp(app: StackApp, ctx: AppContext): Step[] {
     add(step({
       id: `${prefix}/scale`,
       lock,
-      needs: [createId],
+      needs: [createId, ...linkIds],
       run: [dokku(
         "ps:scale",
         "--skip-deploy",
@@ -289,7 +335,12 @@ export function lowerApp(app: StackApp, ctx: AppContext): Step[] {
         ...processes.map((p) => `${p}=${app.processes[p]}`),
       )],
       source: [app.source],
-      notes: ["no UNDO: the previous scale is not known; the deploy starts these counts"],
+      notes: [
+        "no UNDO: the previous scale is not known; the deploy starts these counts",
+        ...processes.filter((p) => p !== "web").map((p) =>
+          `process type '${p}' (x-dokku.process): the image or build context must ship a Procfile with a '${p}:' entry; without one Dokku runs only 'web'`
+        ),
+      ],
     }));
   }
 
@@ -297,7 +348,7 @@ export function lowerApp(app: StackApp, ctx: AppContext): Step[] {
     add(step({
       id: `${prefix}/domains`,
       lock,
-      needs: [createId],
+      needs: [createId, ...linkIds],
       run: [dokku("domains:set", name, ...[...app.domains].sort())],
       undo: [dokku("domains:clear", name)],
       source: [app.source],

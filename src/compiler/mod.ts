@@ -15,6 +15,7 @@
  */
 import type { ArtifactWarning, Dokkufile, Stage, Step } from "../dokkufile/types.ts";
 import { DOKKUFILE_FORMAT } from "../dokkufile/types.ts";
+import { validateDokkufile } from "../dokkufile/mod.ts";
 import type { Stack, StackApp, StackDatastore, StackLink } from "../stack/model.ts";
 import type { LoadedProject } from "../compose/types.ts";
 import type { Diagnostic, Span } from "../diagnostics/mod.ts";
@@ -297,7 +298,24 @@ export function lowerStack(stack: Stack, options: CompileOptions = {}): LowerRes
     stages,
     warnings: artifactWarnings(stack, own),
   };
-  return { dokkufile, diagnostics: own };
+  return { dokkufile, diagnostics: [...own, ...selfCheck(dokkufile)] };
+}
+
+/**
+ * The compiler's check of its own output: `validateDokkufile` on the lowered Dokkufile. Any
+ * finding (error or warning) is a bug in the lowering, reported as one internal error (DK4803)
+ * each, so a broken artifact is never written.
+ */
+export function selfCheck(dokkufile: Dokkufile): Diagnostic[] {
+  const bag = new DiagnosticBag();
+  for (const finding of validateDokkufile(dokkufile)) {
+    bag.add("DK4803", {
+      code: finding.code,
+      path: finding.path ?? "",
+      finding: finding.message,
+    });
+  }
+  return [...bag.items];
 }
 
 /** The result of {@linkcode compileProject}. */

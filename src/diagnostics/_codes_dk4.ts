@@ -269,4 +269,11 @@ export const CODES_DK4: CodeTable = {
     hint:
       "Add app.json with the 'healthchecks' shown in the note of step '{step}' of the Dokkufile (skip this if the context already has one)",
   },
+  DK4803: {
+    severity: "error",
+    message:
+      "Internal error: the generated Dokkufile fails its own check ({code} at '{path}': {finding}); nothing was written",
+    hint:
+      "This is a bug in dokompose, not in your compose file; please report it with the compose file",
+  },
 };

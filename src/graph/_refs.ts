@@ -24,12 +24,13 @@ const HOSTPORT_RE =
 /** Variable names that say their value is a host, so a bare `db` is a reference. */
 const HOST_KEY_RE = /HOST|ADDR|SERVER|URL|URI|DSN|ENDPOINT|BROKER|NODE|PEER|UPSTREAM|BACKEND/i;
 
-/**
- * The host names that resolve to each service on the compose network: the service name, its
- * network aliases, `hostname` and `container_name`, and, seen from service `from`, the aliases of
- * its `links` (`db:database`). A service name always wins over an alias.
- */
-export function serviceHosts(model: ComposeModel, from?: string): ReadonlyMap<string, string> {
+/** What {@linkcode findHostReferences} needs of a host table: the service a host name names. */
+export interface HostLookup {
+  get(host: string): string | undefined;
+}
+
+/** The hosts every service sees (names, aliases, `hostname`, `container_name`). */
+function sharedHosts(model: ComposeModel): Map<string, string> {
   const hosts = new Map<string, string>();
   // Sorted so that when two services claim one alias, the first in name order wins predictably.
   const names = Object.keys(model.services).sort();
@@ -46,11 +47,61 @@ export function serviceHosts(model: ComposeModel, from?: string): ReadonlyMap<st
     }
     for (const alias of aliases) if (!hosts.has(alias)) hosts.set(alias, name);
   }
-  for (const link of (from === undefined ? undefined : model.services[from]?.links) ?? []) {
+  return hosts;
+}
+
+/** The aliases of `from`'s `links` (`db:database`) that the shared table does not already name. */
+function linkAliases(
+  model: ComposeModel,
+  from: string,
+  shared: ReadonlyMap<string, string>,
+): Map<string, string> {
+  const out = new Map<string, string>();
+  for (const link of model.services[from]?.links ?? []) {
     const [target, alias] = link.split(":");
     if (alias !== undefined && target !== undefined && target in model.services) {
-      if (!hosts.has(alias)) hosts.set(alias, target);
+      if (!shared.has(alias) && !out.has(alias)) out.set(alias, target);
     }
+  }
+  return out;
+}
+
+/**
+ * The host tables of every service of a model, built once: the shared names in one map, and per
+ * service only the aliases of its own `links`. Building it is linear in the model; asking for a
+ * service's table is constant time (no copy of the shared map), so a whole project costs O(n),
+ * not O(n^2) like one {@linkcode serviceHosts} per service.
+ */
+export class HostIndex {
+  readonly #model: ComposeModel;
+  readonly #shared: ReadonlyMap<string, string>;
+
+  constructor(model: ComposeModel) {
+    this.#model = model;
+    this.#shared = sharedHosts(model);
+  }
+
+  /** The host names that resolve to a service, seen from service `from` (or from outside). */
+  of(from?: string): HostLookup {
+    if (from === undefined) return this.#shared;
+    const own = linkAliases(this.#model, from, this.#shared);
+    if (own.size === 0) return this.#shared;
+    const shared = this.#shared;
+    // A service name or shared alias always wins over a link alias.
+    return { get: (host: string) => shared.get(host) ?? own.get(host) };
+  }
+}
+
+/**
+ * The host names that resolve to each service on the compose network: the service name, its
+ * network aliases, `hostname` and `container_name`, and, seen from service `from`, the aliases of
+ * its `links` (`db:database`). A service name always wins over an alias. Linear in the model: use
+ * one {@linkcode HostIndex} when asking for many services.
+ */
+export function serviceHosts(model: ComposeModel, from?: string): ReadonlyMap<string, string> {
+  const hosts = sharedHosts(model);
+  if (from !== undefined) {
+    for (const [alias, target] of linkAliases(model, from, hosts)) hosts.set(alias, target);
   }
   return hosts;
 }
@@ -62,7 +113,7 @@ export function serviceHosts(model: ComposeModel, from?: string): ReadonlyMap<st
 export function findHostReferences(
   key: string,
   value: string,
-  hosts: ReadonlyMap<string, string>,
+  hosts: HostLookup,
 ): HostRef[] {
   const refs: HostRef[] = [];
   const taken: [number, number][] = [];

@@ -11,10 +11,10 @@
  */
 import type { ComposeModel, SourceMap } from "../compose/types.ts";
 import { type Diagnostic, DiagnosticBag, type Related } from "../diagnostics/mod.ts";
-import { findHostReferences, serviceHosts } from "./_refs.ts";
+import { findHostReferences, HostIndex, serviceHosts } from "./_refs.ts";
 
-export { findHostReferences, serviceHosts };
-export type { HostRef } from "./_refs.ts";
+export { findHostReferences, HostIndex, serviceHosts };
+export type { HostLookup, HostRef } from "./_refs.ts";
 export { renderGraph } from "./_render.ts";
 export type { GraphFormat } from "./_render.ts";
 
@@ -70,8 +70,10 @@ function serviceRef(value: string): string | undefined {
 
 function collectEdges(model: ComposeModel, datastores: ReadonlySet<string>): GraphEdge[] {
   const edges: GraphEdge[] = [];
+  // One index for the whole model: a host table per service would make this quadratic.
+  const index = new HostIndex(model);
   for (const name of Object.keys(model.services).sort()) {
-    const hosts = serviceHosts(model, name);
+    const hosts = index.of(name);
     const svc = model.services[name]!;
     const base = `services.${name}`;
     for (const dep of Object.keys(svc.depends_on ?? {})) {

@@ -218,13 +218,11 @@ export function appPorts(ctx: Context, service: string, x: XDokku): StackPort[] 
   );
 }
 
-/** Whether the compose service publishes any port (decides `web` vs `worker`). */
-export function publishes(ctx: Context, service: string, x: XDokku): boolean {
-  if (x.ports !== undefined) return x.ports.length > 0;
-  return (ctx.service(service).ports ?? []).some((p) =>
-    p.published !== undefined && p.published !== ""
-  );
-}
+/**
+ * The process type of every app unless `x-dokku.process` says otherwise: Dokku's image deploys
+ * (`git:from-image`) and Dockerfile deploys without a Procfile have exactly one, `web`.
+ */
+export const DEFAULT_PROCESS = "web";
 
 /** `deploy.replicas`, else `scale`, else 1. */
 export function replicas(ctx: Context, service: string): number {

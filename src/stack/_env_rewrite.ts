@@ -3,7 +3,7 @@
  * secret vars (values never enter the Stack), and links to the datastores it uses, with their
  * aliases chosen so the link provides the variable the app already reads.
  */
-import { findHostReferences, type GraphEdge } from "../graph/mod.ts";
+import { findHostReferences, type GraphEdge, type HostLookup } from "../graph/mod.ts";
 import type { DatastorePlugin, StackConfigVar, StackLink, StackSecretVar } from "./model.ts";
 import { cmp, type Context } from "./_context.ts";
 import { pluginInfo } from "./_datastores.ts";
@@ -25,7 +25,7 @@ export interface ConfigInput {
   readonly service: string;
   readonly app: string;
   readonly x: XDokku;
-  readonly hosts: ReadonlyMap<string, string>;
+  readonly hosts: HostLookup;
   readonly targets: ReadonlyMap<string, Target>;
   /** Graph edges from this service (sorted). */
   readonly edges: readonly GraphEdge[];

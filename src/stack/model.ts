@@ -14,7 +14,7 @@
  * - StackLink.replaces: the compose variable the link now provides (`DATABASE_URL`), recorded
  *   so the Dokkufile can say it; its original value is shown with any password masked.
  * - StackMount.subpath: `volume.subpath` (`storage:mount --volume-subpath`).
- * - StackApp.process: the process type the service runs as (`web`/`worker`/`x-dokku.process`).
+ * - StackApp.process: the process type the service runs as (`web`, or `x-dokku.process`).
  * - StackConfigVar.rewrite.from never contains a password (`postgres://u:***@db:5432/x`).
  */
 import type { SourceRef } from "../dokkufile/types.ts";
@@ -168,9 +168,12 @@ export interface StackApp {
   readonly mounts: readonly StackMount[];
   /** Dokku network names the app attaches to (sorted). */
   readonly networks: readonly string[];
-  /** The process type the service runs as: `web` when it publishes a port, else `worker`, or `x-dokku.process`. */
+  /**
+   * The process type the service runs as: `web` (the only type of an image or a Dockerfile
+   * deploy without a Procfile), or `x-dokku.process`.
+   */
   readonly process?: string;
-  /** Process type -> count (`web` for a published app, else `worker`...). */
+  /** Process type -> count (`{ web: N }` unless `x-dokku.process` names another type). */
   readonly processes: Readonly<Record<string, number>>;
   readonly resources: {
     readonly limit: { readonly cpu?: string; readonly memory?: string };

@@ -2,7 +2,9 @@
  * The zod schema of `stack/v1` (the same shape as `model.ts`), and its JSON Schema, both built
  * lazily on first use so importing the Stack stage stays cheap.
  */
-import { z } from "zod";
+// A namespace import, not `{ z }`: `z` is a namespace object that the bundler cannot tree-shake,
+// so it would carry all 64 zod locales into the bundle (763 KB of zod instead of 181 KB).
+import * as z from "zod";
 import { STACK_VERSION } from "./model.ts";
 
 function build() {

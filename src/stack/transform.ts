@@ -13,7 +13,7 @@ import {
   sortDiagnostics,
   strict as strictDiagnostics,
 } from "../diagnostics/mod.ts";
-import { buildGraph, type GraphEdge, serviceHosts } from "../graph/mod.ts";
+import { buildGraph, type GraphEdge, HostIndex } from "../graph/mod.ts";
 import {
   type Stack,
   STACK_VERSION,
@@ -45,8 +45,8 @@ import {
   appResources,
   appRestart,
   appStartCommand,
+  DEFAULT_PROCESS,
   deploySource,
-  publishes,
   relativePath,
   replicas,
 } from "./_app.ts";
@@ -353,11 +353,10 @@ export function transformToStack(
       .sort(cmp);
 
   // 4. Where each service is reached on Dokku.
-  const processOf = new Map(
-    apps.map((
-      c,
-    ) => [c.service, c.x.process ?? (publishes(ctx, c.service, c.x) ? "web" : "worker")]),
-  );
+  // `web` for every app: an image or a Dockerfile without a Procfile has exactly one process
+  // type, `web`, which runs the image's CMD; a service without ports is still `web`, with the
+  // proxy disabled. `x-dokku.process` names a Procfile type the image or context ships.
+  const processOf = new Map(apps.map((c) => [c.service, c.x.process ?? DEFAULT_PROCESS]));
   const targets = new Map<string, Target>();
   for (const c of datastores) {
     const name = dsNames.get(c.service)!;
@@ -504,6 +503,7 @@ export function transformToStack(
   };
 
   // 7. Apps.
+  const hostIndex = new HostIndex(model);
   const stackApps: StackApp[] = [];
   const links: StackLink[] = [];
   for (const c of apps) {
@@ -517,7 +517,7 @@ export function transformToStack(
       service,
       app: name,
       x: c.x,
-      hosts: serviceHosts(model, service),
+      hosts: hostIndex.of(service),
       targets,
       edges: edgesFrom.get(service)!,
     }, secrets);
