@@ -75,6 +75,17 @@ Deno.test("config -o into a missing directory: exit 1 with DK0006, nothing writt
   assert.equal(run.stdout, "");
 });
 
+Deno.test("config -o onto a directory: exit 1 with DK0006, no temporary file left", async () => {
+  const dir = tempProject({ "compose.yaml": "services:\n  web:\n    image: nginx\n" });
+  Deno.mkdirSync(`${dir}/out`);
+  const run = await runCli(["config", "-o", "out"], { cwd: dir });
+  assert.equal(run.code, 1);
+  assert.match(run.stderr, /error DK0006: Cannot write/);
+  assert.doesNotMatch(run.stderr, /\bat .*\.ts:\d+/);
+  assert.deepEqual([...Deno.readDirSync(dir)].map((e) => e.name).sort(), ["compose.yaml", "out"]);
+  assert.deepEqual([...Deno.readDirSync(`${dir}/out`)], []);
+});
+
 Deno.test("a missing file: exit 1, a located message, no stack trace", async () => {
   const dir = tempProject({});
   const run = await runCli(["config", "-f", "nope.yaml"], { cwd: dir });
@@ -106,7 +117,17 @@ Deno.test("validate on a clean project prints nothing and exits 0", async () => 
   assert.deepEqual([run.code, run.stdout, run.stderr], [0, "", ""]);
 });
 
-for (const name of ["bad-references", "bad-yaml", "bad-port-volume"]) {
+for (
+  const name of [
+    "bad-references",
+    "bad-yaml",
+    "bad-port-volume",
+    "bad-not-compose-k8s",
+    "bad-yaml-colon",
+    "bad-command-operators",
+    "real-empty-image",
+  ]
+) {
   Deno.test(`validate renders the golden diagnostics of fixtures/load/${name}`, async () => {
     const run = await runCli(["validate"], { cwd: `${FIXTURES}${name}` });
     assert.equal(run.code, 1);

@@ -78,6 +78,8 @@ Deno.test("unquoted shell operators are refused instead of silently dropping inp
     assert.equal(e.code, "DK2130");
     assert.match(e.message, /unquoted shell operator/);
   }
+  assert.match(failure("a && b").message, /operator "&&"/);
+  assert.match(failure("a 2>&1").message, /operator ">&"/);
 });
 
 Deno.test("unterminated quotes and trailing backslashes are errors", () => {

@@ -12,9 +12,12 @@ Deno.test("YAML 1.2 core scalars: yes/off/22:22 stay strings, 1.10 is a float", 
   assert.deepEqual(documents[0]?.value, { a: "yes", b: "off", c: "22:22", d: 1.1, e: null, f: 15 });
 });
 
-Deno.test("leading-zero integers are octal at mode keys only (go-yaml)", () => {
-  const { documents } = parse("mode: 0440\nother: 0440\nq: {mode: '0440'}\n");
-  assert.deepEqual(documents[0]?.value, { mode: 288, other: 440, q: { mode: "0440" } });
+Deno.test("leading-zero integers are octal like go-yaml; outside mode keys with a warning", () => {
+  const { documents, diagnostics } = parse(
+    "mode: 0440\nother: 0440\nq: {mode: '0440'}\nd: 09\n",
+  );
+  assert.deepEqual(documents[0]?.value, { mode: 288, other: 288, q: { mode: "0440" }, d: 9 });
+  assert.deepEqual(diagnostics.map((d) => [d.code, d.span?.line]), [["DK1010", 2], ["DK1010", 4]]);
 });
 
 Deno.test("merge keys: explicit keys win, then the earlier source", () => {

@@ -39,9 +39,45 @@ class Canon {
     this.ctx = ctx;
     this.options = options;
   }
-  error(code: string, args: DiagArgs, path: YamlPath): void {
+  error(code: string, args: DiagArgs, path: YamlPath, hint?: string): void {
     this.ctx.diagnostics.push(
-      diag(code, args, { span: spanAt(this.options.spans, path), path: path.join(".") }),
+      diag(code, args, { span: spanAt(this.options.spans, path), path: path.join("."), hint }),
+    );
+  }
+  /**
+   * A command that cannot be split: pointed at the bad character when the value is written
+   * verbatim on its line (a plain or simply quoted scalar), with a hint that runs it in a shell.
+   */
+  commandError(
+    failure: { code: string; args: DiagArgs; offset: number },
+    value: string,
+    path: YamlPath,
+  ): void {
+    let span = spanAt(this.options.spans, path);
+    if (span !== undefined) {
+      const text = this.ctx.inputs.get(span.file);
+      const line = text?.split("\n")[span.line - 1] ?? "";
+      const from = line.slice(span.column - 1).replace(/^["']/, "");
+      const quoted = from.length < line.length - span.column + 1 ? 1 : 0;
+      if (from.startsWith(value) && !value.includes("\n")) {
+        const column = span.column + quoted + [...value.slice(0, failure.offset)].length;
+        span = { file: span.file, line: span.line, column };
+      }
+    }
+    const script = value.trim();
+    const shell = /^((?:\/bin\/)?(?:ba|a|z)?sh) -c (.+)$/s.exec(script);
+    const body = shell === null ? script : shell[2] ?? "";
+    const words = [shell?.[1] ?? "sh", "-c", body.length <= 60 ? body : "..."];
+    const reason = String(failure.args["reason"] ?? "");
+    const hint = reason.includes("operator")
+      ? `Run it through a shell with the list form: [${
+        words.map((w) => JSON.stringify(w)).join(", ")
+      }]`
+      : reason.startsWith("unterminated")
+      ? "Close the quote, or write the command as a list of words"
+      : undefined;
+    this.ctx.diagnostics.push(
+      diag(failure.code, failure.args, { span, path: path.join("."), hint }),
     );
   }
   /** The span of `from` is also the span of `to` (a list entry that became a map entry). */
@@ -120,7 +156,7 @@ const commandRule: Rule = (c, value, path) => {
     if (value.trim() === "") return [];
     const split = splitShell(value);
     if (!split.ok) {
-      c.error(split.code, split.args, path);
+      c.commandError(split, value, path);
       return [];
     }
     return [...split.words];
@@ -255,7 +291,14 @@ function shortPort(c: Canon, raw: string, path: YamlPath): Obj[] {
     host = parts[parts.length - 2] ?? "";
   }
   if (ip.startsWith("[") && ip.endsWith("]")) ip = ip.slice(1, -1);
-  if (ip !== "" && !isIpAddress(ip)) return bad(`invalid ip address "${ip}"`);
+  if (ip !== "" && !isIpAddress(ip)) {
+    // "8080:80:90": three numbers read as IP:HOST:CONTAINER; say what went wrong.
+    return bad(
+      /^\d+$/.test(ip)
+        ? `invalid ip address "${ip}" (three parts are HOST_IP:HOST_PORT:CONTAINER_PORT)`
+        : `invalid ip address "${ip}"`,
+    );
+  }
   const cRange = parseRange(container);
   if (cRange === undefined) return bad(`invalid container port "${container}"`);
   const hRange = host === "" ? undefined : parseRange(host);
@@ -276,6 +319,12 @@ function shortPort(c: Canon, raw: string, path: YamlPath): Obj[] {
   return out;
 }
 
+/** A long-syntax port as users wrote it, for messages: `{target: 80, published: x}`. */
+function showPort(value: Obj): string {
+  const fields = Object.entries(value).map(([k, v]) => `${k}: ${scalarString(v)}`);
+  return `{${fields.join(", ")}}`;
+}
+
 function longPort(c: Canon, value: Obj, path: YamlPath): Obj {
   const p: Obj = { ...value };
   if (typeof p["target"] === "string" && /^\d+$/.test(p["target"])) {
@@ -283,12 +332,38 @@ function longPort(c: Canon, value: Obj, path: YamlPath): Obj {
   }
   if (p["published"] !== undefined && p["published"] !== null) {
     p["published"] = scalarString(p["published"]);
-  } else delete p["published"];
+  }
+  // `published: ${PORT:-}` left empty means "not published", as in compose-go.
+  if (p["published"] === undefined || p["published"] === null || p["published"] === "") {
+    delete p["published"];
+  } else if (parseRange(p["published"] as string) === undefined) {
+    c.error(
+      "DK2301",
+      {
+        value: showPort(value),
+        reason: `invalid published port "${p["published"]}"`,
+      },
+      [...path, "published"],
+      'Write a port number or a range, such as 8080 or "8000-8010"',
+    );
+  }
+  const target = p["target"];
+  if (typeof target === "number" && !(Number.isInteger(target) && target >= 1 && target <= 65535)) {
+    c.error(
+      "DK2301",
+      {
+        value: showPort(value),
+        reason: `invalid container port "${target}"`,
+      },
+      [...path, "target"],
+      "Write a port number from 1 to 65535",
+    );
+  }
   p["protocol"] = typeof p["protocol"] === "string" ? p["protocol"].toLowerCase() : "tcp";
   if (!PROTOCOLS.has(p["protocol"] as string)) {
     c.error(
       "DK2301",
-      { value: JSON.stringify(value), reason: `invalid proto "${p["protocol"]}"` },
+      { value: showPort(value), reason: `invalid proto "${p["protocol"]}"` },
       path,
     );
   }
@@ -466,7 +541,9 @@ const serviceNetworksRule: Rule = (c, value, path) => {
   }
   if (!isObj(value)) return value;
   for (const [name, entry] of Object.entries(value)) {
-    setKey(out, name, isObj(entry) ? { ...entry } : null);
+    const n: Obj | null = isObj(entry) ? { ...entry } : null;
+    if (n !== null && n["driver_opts"] !== undefined) n["driver_opts"] = options(n["driver_opts"]);
+    setKey(out, name, n);
   }
   return out;
 };
@@ -510,21 +587,113 @@ const envFileRule: Rule = (c, value) => {
 
 const extendsRule: Rule = (_c, value) => typeof value === "string" ? { service: value } : value;
 
-const extraHostsRule: Rule = (_c, value) => {
+/** `[::1]` -> `::1`, as compose-go cleans extra_hosts addresses. */
+function unbracket(ip: string): string {
+  return ip.length > 2 && ip.startsWith("[") && ip.endsWith("]") ? ip.slice(1, -1) : ip;
+}
+
+/**
+ * extra_hosts in compose-go's canonical form: `HOST=IP` strings. The list form accepts `HOST=IP`
+ * and `HOST:IP` (the first `=`, else the first `:`, separates them), and `IP1,IP2` for several
+ * addresses. A host name must be non-empty and free of `:` and `=`.
+ */
+const extraHostsRule: Rule = (c, value, path) => {
+  const out: string[] = [];
+  const add = (host: string, ip: string, raw: string, at: YamlPath): void => {
+    if (host === "" || /[:=]/.test(host)) {
+      c.error("DK2307", { value: raw, reason: `bad host name "${host}"` }, at);
+      return;
+    }
+    out.push(`${host}=${unbracket(ip)}`);
+  };
   if (isObj(value)) {
-    return Object.keys(value).sort().flatMap((host) => {
+    for (const host of Object.keys(value).sort()) {
       const ips = value[host];
-      return (Array.isArray(ips) ? ips : [ips]).map((ip) => `${host}=${scalarString(ip)}`);
-    });
+      for (const ip of Array.isArray(ips) ? ips : [ips]) {
+        add(host, ip === null ? "" : scalarString(ip), host, [...path, host]);
+      }
+    }
+    return out;
   }
-  return stringList(value);
+  const list = typeof value === "string" ? [value] : Array.isArray(value) ? value : [];
+  list.forEach((item, i) => {
+    const raw = scalarString(item);
+    const sep = raw.includes("=") ? "=" : ":";
+    const at = raw.indexOf(sep);
+    if (at < 0) {
+      c.error("DK2307", { value: raw, reason: "missing IP address" }, [...path, i]);
+      return;
+    }
+    for (const ip of raw.slice(at + 1).split(",")) add(raw.slice(0, at), ip, raw, [...path, i]);
+  });
+  return out;
 };
+
+/** compose-go `types.Options`: every value a string, null as "". */
+function options(value: unknown): unknown {
+  if (!isObj(value)) return value;
+  const out: Obj = {};
+  for (const [k, v] of Object.entries(value)) setKey(out, k, v === null ? "" : scalarString(v));
+  return out;
+}
+
+const loggingRule: Rule = (_c, value) => {
+  if (!isObj(value) || value["options"] === undefined) return value;
+  return { ...value, options: options(value["options"]) };
+};
+
+/** `dns` without empty entries (compose-go omits them: `dns: ["${DNS:-}"]` means none). */
+const dnsRule: Rule = (_c, value) => {
+  const list = stringList(value);
+  return Array.isArray(list) ? list.filter((v) => v !== "") : list;
+};
+
+/** Devices: `SOURCE[:TARGET[:PERMISSIONS]]` becomes `{source, target, permissions}`. */
+const devicesRule: Rule = (c, value, path) => {
+  if (!Array.isArray(value)) return value;
+  const out: unknown[] = [];
+  value.forEach((item, i) => {
+    if (isObj(item)) {
+      out.push(item);
+      return;
+    }
+    const raw = scalarString(item);
+    const parts = raw.split(":");
+    if (parts.length > 3 || parts[0] === "") {
+      const reason = parts.length > 3 ? "too many colons" : "the source is empty";
+      c.error("DK2308", { value: raw, reason }, [...path, i]);
+      return;
+    }
+    const [source = "", target = "", permissions = "rwm"] = parts;
+    out.push({ source, target: target === "" ? source : target, permissions });
+  });
+  return out;
+};
+
+/** A GPU or device request with neither `count` nor `device_ids` asks for all (compose-go). */
+function deviceRequest(value: unknown): unknown {
+  if (!isObj(value) || value["count"] !== undefined || value["device_ids"] !== undefined) {
+    return value;
+  }
+  return { ...value, count: "all" };
+}
+
+/** `gpus: all` is `[{count: all}]`; each request gets the count default. */
+const gpusRule: Rule = (_c, value) =>
+  value === "all" ? [{ count: "all" }] : Array.isArray(value) ? value.map(deviceRequest) : value;
 
 const deployRule: Rule = (c, value, path) => {
   if (!isObj(value)) return value;
   const d: Obj = { ...value };
   if (isObj(d["resources"])) {
     const resources: Obj = { ...d["resources"] };
+    const reservations = resources["reservations"];
+    if (isObj(reservations) && Array.isArray(reservations["devices"])) {
+      resources["reservations"] = {
+        ...reservations,
+        devices: reservations["devices"].map(deviceRequest),
+      };
+    }
     for (const kind of ["limits", "reservations"]) {
       const r = resources[kind];
       if (!isObj(r)) continue;
@@ -581,11 +750,14 @@ const SERVICE_RULES: Readonly<Record<string, Rule>> = {
   stop_grace_period: durationRule,
   deploy: deployRule,
   tmpfs: stringListRule,
-  dns: stringListRule,
+  dns: dnsRule,
   dns_search: stringListRule,
   dns_opt: stringListRule,
   extra_hosts: extraHostsRule,
   profiles: stringListRule,
+  logging: loggingRule,
+  gpus: gpusRule,
+  devices: devicesRule,
 };
 
 function canonicalService(c: Canon, value: unknown, path: YamlPath): Obj {
@@ -631,6 +803,7 @@ function canonicalResource(
   if ((kind === "secrets" || kind === "configs") && typeof r["file"] === "string") {
     r["file"] = c.hostPath(r["file"]);
   }
+  if (r["driver_opts"] !== undefined) r["driver_opts"] = options(r["driver_opts"]);
   if (kind === "volumes" && isObj(r["driver_opts"])) {
     const opts: Obj = { ...r["driver_opts"] };
     const device = opts["device"];

@@ -3,12 +3,20 @@
  * services (RULES.md Q3-Q8, Q15, D3, D5, H4, PR4). Every problem is a located diagnostic; the
  * checks run in sorted order so messages are predictable.
  */
-import { diag, type DiagArgs, type DiagOptions } from "../diagnostics/mod.ts";
+import { diag, type DiagArgs, type DiagOptions, type Related } from "../diagnostics/mod.ts";
 import type { YamlPath } from "../source/mod.ts";
 import { isIpAddress } from "./_canonical.ts";
 import type { LoadContext } from "./_context.ts";
 import { spanAt } from "./_interp_tree.ts";
 import { isObj, type Obj, scalarString, sortedKeys } from "./_util.ts";
+import { didYouMean } from "./schema.ts";
+
+/** A did-you-mean hint for a reference to an undefined name, or `fallback`. */
+function nearHint(name: string, defined: Obj, fallback?: string): { hint?: string } {
+  const near = didYouMean(name, Object.keys(defined));
+  if (near !== undefined) return { hint: `Did you mean "${near}"?` };
+  return fallback === undefined ? {} : { hint: fallback };
+}
 
 function report(
   ctx: LoadContext,
@@ -71,6 +79,17 @@ export function checkResources(ctx: LoadContext, model: Obj): void {
   }
 }
 
+/** `"dev"` or `"dev", "test"` (sorted), for messages. */
+function profilesOf(service: unknown): string {
+  const list = isObj(service) && Array.isArray(service["profiles"]) ? service["profiles"] : [];
+  return list.map((p) => `"${scalarString(p)}"`).sort().join(" or ");
+}
+
+function firstProfile(service: unknown): string {
+  const list = isObj(service) && Array.isArray(service["profiles"]) ? service["profiles"] : [];
+  return [...list].map((p) => scalarString(p)).sort()[0] ?? "NAME";
+}
+
 const HEALTH_PREFIXES = new Set(["CMD", "CMD-SHELL", "NONE"]);
 
 function declared(model: Obj, kind: string): Obj {
@@ -90,8 +109,16 @@ export function checkServices(ctx: LoadContext, model: Obj, disabled: ReadonlySe
     const s = services[name];
     if (!isObj(s)) continue;
     const at = (...rest: (string | number)[]): YamlPath => ["services", name, ...rest];
-    if (s["image"] === undefined && s["build"] === undefined && s["provider"] === undefined) {
-      report(ctx, "DK2601", { service: name }, at());
+    const noImage = s["image"] === undefined || s["image"] === "";
+    if (noImage && s["build"] === undefined && s["provider"] === undefined) {
+      // `image: ${IMAGE}` with IMAGE unset is the usual way to get an empty image.
+      const empty = s["image"] === ""
+        ? {
+          hint:
+            "Its image: is empty, probably from a variable that is not set; set it, or add build: DIR",
+        }
+        : {};
+      report(ctx, "DK2601", { service: name }, at(...(s["image"] === "" ? ["image"] : [])), empty);
     }
     if (s["network_mode"] !== undefined && s["networks"] !== undefined) {
       report(ctx, "DK2602", { service: name }, at("network_mode"));
@@ -99,7 +126,13 @@ export function checkServices(ctx: LoadContext, model: Obj, disabled: ReadonlySe
     if (isObj(s["networks"])) {
       for (const net of sortedKeys(s["networks"])) {
         if (networks[net] === undefined) {
-          report(ctx, "DK2603", { service: name, name: net }, at("networks", net));
+          report(
+            ctx,
+            "DK2603",
+            { service: name, name: net },
+            at("networks", net),
+            nearHint(net, networks),
+          );
         }
       }
     }
@@ -109,7 +142,13 @@ export function checkServices(ctx: LoadContext, model: Obj, disabled: ReadonlySe
           isObj(v) && v["type"] === "volume" && typeof v["source"] === "string" &&
           volumes[v["source"]] === undefined
         ) {
-          report(ctx, "DK2604", { service: name, name: v["source"] }, at("volumes", i));
+          report(
+            ctx,
+            "DK2604",
+            { service: name, name: v["source"] },
+            at("volumes", i),
+            nearHint(v["source"], volumes),
+          );
         }
       });
     }
@@ -125,7 +164,7 @@ export function checkServices(ctx: LoadContext, model: Obj, disabled: ReadonlySe
       grants.forEach((g, i) => {
         const source = isObj(g) ? g["source"] : undefined;
         if (typeof source === "string" && table[source] === undefined) {
-          report(ctx, code, { service: name, name: source }, at(key, i));
+          report(ctx, code, { service: name, name: source }, at(key, i), nearHint(source, table));
         }
       });
     }
@@ -142,7 +181,13 @@ export function checkServices(ctx: LoadContext, model: Obj, disabled: ReadonlySe
       if (typeof value === "string" && value.startsWith("service:")) {
         const target = value.slice("service:".length);
         if (services[target] === undefined) {
-          report(ctx, "DK2615", { service: name, key, name: target }, at(key));
+          report(
+            ctx,
+            "DK2615",
+            { service: name, key, name: target },
+            at(key),
+            nearHint(target, services),
+          );
         }
       }
     }
@@ -152,16 +197,32 @@ export function checkServices(ctx: LoadContext, model: Obj, disabled: ReadonlySe
         const entry = deps[dep];
         const required = !(isObj(entry) && entry["required"] === false);
         if (services[dep] === undefined) {
-          if (required) report(ctx, "DK2607", { service: name, name: dep }, at("depends_on", dep));
-          else {
+          if (required) {
+            report(
+              ctx,
+              "DK2607",
+              { service: name, name: dep, state: "undefined" },
+              at("depends_on", dep),
+              nearHint(dep, services),
+            );
+          } else {
             report(ctx, "DK2616", { service: name, name: dep }, at("depends_on", dep));
             delete deps[dep];
           }
         } else if (disabled.has(dep) && required) {
-          report(ctx, "DK2607", { service: name, name: dep }, at("depends_on", dep), {
-            hint:
-              `Service "${dep}" is disabled by its profiles; activate one with --profile, or set required: false`,
-          });
+          report(
+            ctx,
+            "DK2607",
+            { service: name, name: dep, state: "disabled" },
+            at(
+              "depends_on",
+              dep,
+            ),
+            {
+              hint: `Service "${dep}" is only enabled by profile ${profilesOf(services[dep])}; ` +
+                `activate it with --profile ${firstProfile(services[dep])}, or set required: false`,
+            },
+          );
         }
       }
     }
@@ -244,12 +305,22 @@ function checkCycles(ctx: LoadContext, services: Obj, disabled: ReadonlySet<stri
     const cycle = visit(name);
     if (cycle !== undefined) {
       const first = cycle[0] ?? name;
+      // Every other edge of the loop, located, so the user sees where each dependency is declared.
+      const related: Related[] = [];
+      for (let i = 1; i + 1 < cycle.length; i++) {
+        const from = cycle[i] ?? "";
+        const to = cycle[i + 1] ?? "";
+        const span = spanAt(ctx.spans, ["services", from, "depends_on", to]);
+        if (span !== undefined) {
+          related.push({ message: `"${from}" depends on "${to}" here`, span });
+        }
+      }
       report(ctx, "DK2608", { cycle: cycle.join(" -> ") }, [
         "services",
         first,
         "depends_on",
         cycle[1] ?? "",
-      ]);
+      ], { related });
       return;
     }
   }

@@ -11,6 +11,7 @@ import { spanAt } from "./_interp_tree.ts";
 import { mergeService } from "./_merge.ts";
 import type { Unit } from "./_unit.ts";
 import { clone, dirname, isObj, type Obj, resolvePath } from "./_util.ts";
+import { didYouMean } from "./schema.ts";
 
 export interface ExtendsOptions {
   /** Loads (and caches) another file for `extends.file`; undefined when it cannot be read. */
@@ -97,10 +98,12 @@ export function applyExtends(ctx: LoadContext, unit: Unit, options: ExtendsOptio
     ) {
       base = (options.modelSoFar["services"] as Obj)[baseName] as Obj;
     } else {
+      const near = didYouMean(baseName, Object.keys(services(baseUnit)));
       ctx.diagnostics.push(
         diag("DK2402", { service: name, base: baseName, file: baseUnit.rel }, {
           span: spanAt(u.spans, ["services", name, "extends"]),
           path: `services.${name}.extends`,
+          hint: near === undefined ? undefined : `Did you mean "${near}"?`,
         }),
       );
       return undefined;

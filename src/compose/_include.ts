@@ -3,7 +3,7 @@
  * directory, its own `.env` overridden by the parent environment), fully resolved, then its
  * services and resources are copied into the including file's tree.
  */
-import { diag } from "../diagnostics/mod.ts";
+import { diag, type Span } from "../diagnostics/mod.ts";
 import { pathKey } from "../source/mod.ts";
 import type { LoadContext } from "./_context.ts";
 import { readEnvFiles } from "./_env.ts";
@@ -29,6 +29,8 @@ export interface IncludeOptions {
       projectDir: string;
       env: Readonly<Record<string, string>>;
       stack: readonly string[];
+      /** Where the include entry is, for "cannot read" errors. */
+      span?: Span | undefined;
     },
   ) => SubProject | undefined;
 }
@@ -72,6 +74,7 @@ export function applyIncludes(ctx: LoadContext, unit: Unit, options: IncludeOpti
       projectDir,
       env,
       stack: [...options.stack, ...paths],
+      span: at,
     });
     if (sub === undefined) return;
     for (const u of sub.units) {

@@ -34,7 +34,7 @@ import { normalizeModel } from "./_normalize.ts";
 import { disabledServices } from "./_profiles.ts";
 import type { Unit } from "./_unit.ts";
 import { dirname, isObj, type Obj, setKey, sortedKeys } from "./_util.ts";
-import { validateComposeShape } from "./schema.ts";
+import { didYouMean, validateComposeShape } from "./schema.ts";
 import type { ComposeModel, InputFile, LoadedProject, SourceMap } from "./types.ts";
 
 /** What {@linkcode loadProject} returns. */
@@ -65,6 +65,56 @@ function describe(value: unknown): string {
   if (Array.isArray(value)) return "a sequence";
   if (value === null) return "null";
   return `a ${typeof value}`;
+}
+
+/** Top-level keys that make a mapping a compose file (besides `version`, `name` and `x-*`). */
+const COMPOSE_SECTIONS = [
+  "services",
+  "include",
+  "networks",
+  "volumes",
+  "secrets",
+  "configs",
+  "models",
+];
+
+const TOP_LEVEL_KEYS = [...COMPOSE_SECTIONS, "name", "version"];
+
+function looksLikeService(value: unknown): boolean {
+  return isObj(value) && (Object.hasOwn(value, "image") || Object.hasOwn(value, "build"));
+}
+
+/**
+ * Why a YAML mapping is some other kind of file (a Kubernetes manifest, a package.json, a CI
+ * workflow), so the user gets one clear error instead of an unknown-key error per line.
+ * Undefined when it may be a compose file: it has a compose section, has no foreign key, or
+ * holds services at the top level (the version 1 layout, reported by the schema with a hint).
+ */
+function foreignDocument(value: Obj): { reason: string; key: string } | undefined {
+  const keys = Object.keys(value);
+  if (keys.some((k) => COMPOSE_SECTIONS.includes(k))) return undefined;
+  const unknown = keys.filter((k) => k !== "version" && k !== "name" && !k.startsWith("x-"));
+  const first = unknown[0];
+  if (first === undefined || Object.values(value).some(looksLikeService)) return undefined;
+  const has = (k: string) => Object.hasOwn(value, k);
+  let reason: string;
+  if (has("apiVersion") && has("kind")) {
+    const kind = typeof value["kind"] === "string" ? ` (kind "${value["kind"]}")` : "";
+    reason = `it looks like a Kubernetes manifest${kind}`;
+  } else if (["dependencies", "devDependencies", "scripts"].some(has)) {
+    reason = "it looks like a package.json";
+  } else if (has("jobs") && has("on")) {
+    reason = "it looks like a GitHub Actions workflow";
+  } else if (unknown.some((k) => didYouMean(k, TOP_LEVEL_KEYS) !== undefined)) {
+    return undefined; // a typo such as `service:`; the schema says "did you mean"
+  } else {
+    // Sorted so the message does not depend on the file's key order.
+    const shown = [...unknown].sort().slice(0, 3).map((k) => `"${k}"`).join(", ");
+    reason = `it has no services: key, and its top-level keys (${shown}${
+      unknown.length > 3 ? ", ..." : ""
+    }) are not compose keys`;
+  }
+  return { reason, key: first };
 }
 
 class Loader {
@@ -112,6 +162,15 @@ class Loader {
       return undefined;
     }
     const spans = doc.spans;
+    const foreign = foreignDocument(doc.value);
+    if (foreign !== undefined) {
+      ctx.diagnostics.push(
+        diag("DK2005", { reason: foreign.reason }, {
+          span: spans.get(keyPathKey([foreign.key])) ?? spanAt(spans, []),
+        }),
+      );
+      return undefined;
+    }
     const tree = interpolateTree(ctx, doc.value, { env: options.env, spans, file }) as Obj;
     let invalid = false;
     for (const issue of validateComposeShape(tree)) {
@@ -202,6 +261,7 @@ class Loader {
       projectDir: string;
       env: Readonly<Record<string, string>>;
       stack: readonly string[];
+      span?: Span | undefined;
     },
   ): SubProject {
     let model: Obj = {};
@@ -212,6 +272,7 @@ class Loader {
         env: options.env,
         stack: options.stack.includes(abs) ? options.stack : [...options.stack, abs],
         modelSoFar: () => model,
+        span: options.span,
       });
       for (const unit of units) {
         model = applyResets(model, unit.tags.map((t) => t.path));

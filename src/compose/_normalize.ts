@@ -18,8 +18,39 @@ function addDependency(svc: Obj, name: string, entry: Obj): void {
   svc["depends_on"] = deps;
 }
 
+/**
+ * Plain string keys that compose-go omits when empty (`omitempty`): `platform: ${P:-}` with P
+ * unset means "no platform". `image` stays, so the consistency check can say it is empty.
+ */
+const OMIT_EMPTY = [
+  "cgroup",
+  "cgroup_parent",
+  "container_name",
+  "cpuset",
+  "domainname",
+  "hostname",
+  "ipc",
+  "isolation",
+  "mac_address",
+  "network_mode",
+  "pid",
+  "platform",
+  "pull_policy",
+  "restart",
+  "runtime",
+  "stop_signal",
+  "user",
+  "userns_mode",
+  "uts",
+  "working_dir",
+] as const;
+
 function normalizeService(svc: Obj, options: NormalizeOptions): Obj {
   const s: Obj = { ...svc };
+  for (const key of OMIT_EMPTY) if (s[key] === "") delete s[key];
+  // compose-go prints extra_hosts sorted; several files may each have added some.
+  if (Array.isArray(s["extra_hosts"])) s["extra_hosts"] = [...s["extra_hosts"]].sort();
+  if (Array.isArray(s["dns"]) && s["dns"].length === 0) delete s["dns"];
   const lookup = (name: string) => Object.hasOwn(options.env, name) ? options.env[name] : undefined;
   if (isObj(s["build"])) {
     const b: Obj = { ...s["build"] };

@@ -15,7 +15,9 @@
  *
  * @module
  */
-import { z } from "zod";
+// A namespace import, not `{ z }`: `z` is a namespace object that the bundler cannot tree-shake,
+// so it would carry all 64 zod locales into the bundle (763 KB of zod instead of 181 KB).
+import * as z from "zod";
 
 /** `params` of our custom zod issues. */
 export interface CustomParams {

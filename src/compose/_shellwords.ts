@@ -129,8 +129,10 @@ export function splitShell(s: string): SplitResult {
       case "<":
       case ">":
         if (free && !back && !dollar) {
+          // Show the whole operator (`&&`, `>>`, `2>&1` shows `>&`), not just its first character.
+          const op = /^[;&|<>]+/.exec(s.slice(at))?.[0] ?? ch;
           return fail(
-            `unquoted shell operator "${ch}" at offset ${at}; ` +
+            `unquoted shell operator "${op}" at offset ${at}; ` +
               "compose would silently drop everything from here on",
             at,
           );

@@ -40,6 +40,11 @@ export const CODES_DK1: CodeTable = {
     severity: "error",
     message: "YAML nesting is deeper than {limit} levels",
   },
+  DK1010: {
+    severity: "warning",
+    message: "Number {source} has a leading zero: compose reads it as {reading}",
+    hint: 'Quote it to keep the digits as written: "{source}"',
+  },
   DK1009: {
     severity: "error",
     message: "A merge key (<<) needs a mapping or a list of mappings, found {found}",

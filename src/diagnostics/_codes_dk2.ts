@@ -28,6 +28,11 @@ export const CODES_DK2: CodeTable = {
     message: 'Env file "{file}" not found',
     hint: "Create it, or mark it optional with {path: {file}, required: false}",
   },
+  DK2005: {
+    severity: "error",
+    message: "This is not a compose file: {reason}",
+    hint: "Give a compose file (compose.yaml) with a top-level services: mapping",
+  },
   // --- canonical forms -------------------------------------------------------------------------
   DK2301: {
     severity: "error",
@@ -58,6 +63,16 @@ export const CODES_DK2: CodeTable = {
     severity: "error",
     message: '{kind} "{name}" has conflicting names "{a}" (name) and "{b}" (external.name)',
     hint: "Keep only name: and write external: true",
+  },
+  DK2307: {
+    severity: "error",
+    message: 'Invalid extra host "{value}": {reason}',
+    hint: 'Write "HOST=IP" or "HOST:IP", such as "host.docker.internal=host-gateway"',
+  },
+  DK2308: {
+    severity: "error",
+    message: 'Invalid device "{value}": {reason}',
+    hint: 'Write "SOURCE[:TARGET[:PERMISSIONS]]", or the long syntax {source: ..., target: ...}',
   },
   // --- extends ---------------------------------------------------------------------------------
   DK2401: {
@@ -114,7 +129,7 @@ export const CODES_DK2: CodeTable = {
   },
   DK2607: {
     severity: "error",
-    message: 'Service "{service}" depends on undefined service "{name}"',
+    message: 'Service "{service}" depends on {state} service "{name}"',
     hint: "Define it, or fix the name",
   },
   DK2608: {

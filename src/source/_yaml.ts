@@ -109,9 +109,28 @@ function describe(value: unknown): string {
   return value === null ? "null" : typeof value;
 }
 
-function scalarValue(node: Scalar, path: YamlPath): unknown {
+function scalarValue(ctx: Ctx, node: Scalar, path: YamlPath): unknown {
   const v = node.value;
   const last = path[path.length - 1];
+  // A plain number with a leading zero (`UMASK: 022`, `ZIP: 01234`): go-yaml, and so compose,
+  // reads it as octal when it can (022 is 18), else as a decimal without its zero. Follow compose
+  // and say so, since the text the user wrote is lost either way.
+  if (
+    last !== "mode" && typeof v === "number" && node.type === "PLAIN" &&
+    typeof node.source === "string" && /^[-+]?0\d+$/.test(node.source)
+  ) {
+    const octal = /^[-+]?0[0-7]+$/.test(node.source);
+    const value = octal ? parseInt(node.source, 8) : Number(node.source);
+    if (ctx.aliasDepth === 0) {
+      ctx.diags.push(
+        diag("DK1010", {
+          source: node.source,
+          reading: octal ? `octal, ${value}` : String(value),
+        }, { span: spanOf(ctx, node.range) }),
+      );
+    }
+    return value;
+  }
   // go-yaml reads a leading-zero integer as octal; file modes depend on it (RULES.md Y5).
   if (
     last === "mode" && node.type === "PLAIN" && typeof node.source === "string" &&
@@ -150,7 +169,7 @@ function convert(ctx: Ctx, node: unknown, path: YamlPath, depth: number): unknow
       ctx.aliasDepth--;
     }
   }
-  if (isScalar(node)) return scalarValue(node, path);
+  if (isScalar(node)) return scalarValue(ctx, node, path);
   if (isSeq(node)) {
     const out: unknown[] = [];
     node.items.forEach((item, i) => {
@@ -187,7 +206,7 @@ function convertMap(
   depth: number,
 ): Record<string, unknown> {
   const out: Record<string, unknown> = {};
-  const firstLine = new Map<string, number>();
+  const firstSpan = new Map<string, Span>();
   const merges: unknown[] = [];
   for (const pair of node.items) {
     if (isMergeKey(pair.key)) {
@@ -208,12 +227,17 @@ function convertMap(
       );
       continue;
     }
-    const seen = firstLine.get(key);
+    const seen = firstSpan.get(key);
     if (seen !== undefined) {
-      ctx.diags.push(diag("DK1002", { key, line: seen }, { span: keySpan }));
+      ctx.diags.push(
+        diag("DK1002", { key, line: seen.line }, {
+          span: keySpan,
+          related: [{ message: `"${key}" is first defined here`, span: seen }],
+        }),
+      );
       continue;
     }
-    firstLine.set(key, keySpan.line);
+    firstSpan.set(key, keySpan);
     const childPath = [...path, key];
     const value = pair.value;
     if (ctx.aliasDepth === 0) {
@@ -253,6 +277,85 @@ function firstLine(message: string): string {
   return line.replace(/ at line \d+, column \d+:?$/, "").replace(/\.$/, "");
 }
 
+/** Sentence case inside our message: "Invalid YAML: tabs are ..." (keeps "YAML" and the like). */
+function lowerFirst(text: string): string {
+  return /^[A-Z](?![A-Z])/.test(text) ? text[0]!.toLowerCase() + text.slice(1) : text;
+}
+
+/** The text of line `line` (1-based) of `text`, without its line break. */
+function lineText(text: string, line: number): string {
+  return text.split("\n")[line - 1]?.replace(/\r$/, "") ?? "";
+}
+
+/** What we tell the user about a YAML syntax error: a better column and a specific hint. */
+interface SyntaxAdvice {
+  readonly column?: number;
+  /** Replaces the parser's message when ours says it better. */
+  readonly message?: string;
+  readonly hint?: string;
+}
+
+/**
+ * Specific advice for the syntax errors people make most in compose files (tabs, misaligned keys,
+ * an unquoted ": " inside a value, a list item where a key belongs). The `yaml` package's error
+ * codes are stable; its messages are not ours to rely on beyond the first line.
+ */
+function syntaxAdvice(code: string, message: string, line: string, column: number): SyntaxAdvice {
+  const firstNonSpace = line.search(/\S/) + 1;
+  switch (code) {
+    case "TAB_AS_INDENT":
+      return { hint: "Indent with spaces; YAML does not allow tabs for indentation" };
+    case "BAD_INDENT":
+      if (/^Flow (sequence|map)/.test(message)) {
+        const close = message.includes("sequence") ? "]" : "}";
+        return { hint: `Close the ${close === "]" ? '"["' : '"{"'} opened above with "${close}"` };
+      }
+      return {
+        ...(firstNonSpace > column ? { column: firstNonSpace } : {}),
+        hint: "Align this key with the other keys of the same mapping, indenting with spaces",
+      };
+    case "BLOCK_AS_IMPLICIT_KEY": {
+      if (message.startsWith("A block sequence")) {
+        return {
+          ...(firstNonSpace > column ? { column: firstNonSpace } : {}),
+          hint: 'A list item ("- ...") is where a key was expected; align it with the other ' +
+            "items of its list, under the key that holds the list",
+        };
+      }
+      const colon = line.indexOf(": ", column - 1);
+      if (colon >= 0) {
+        const key = line.slice(0, column - 1).trim().replace(/^- /, "").replace(/:$/, "");
+        const value = line.slice(column - 1).trim();
+        return {
+          column: colon + 1,
+          message: 'a plain value cannot contain ": "',
+          hint: `Quote a value that contains ": ", for example ${key}: ${JSON.stringify(value)}`,
+        };
+      }
+      return {
+        hint: "A key below a plain value is indented too far; align it with the keys above, " +
+          "or quote the value",
+      };
+    }
+    case "MULTILINE_IMPLICIT_KEY":
+    case "UNEXPECTED_TOKEN":
+      return message.includes("at node end")
+        ? {
+          hint: "Put the whole value inside the quotes, or remove the text after the closing quote",
+        }
+        : {
+          ...(firstNonSpace > column ? { column: firstNonSpace } : {}),
+          hint: "Check the indentation of this line against the lines above it",
+        };
+    case "MISSING_CHAR":
+      return { hint: "A quoted value is not closed; add the closing quote" };
+    case "BAD_SCALAR_START":
+      return { hint: "Quote the value; a plain value cannot start with this character" };
+    default:
+      return {};
+  }
+}
+
 /**
  * Parses the text of one YAML file into plain documents. Each document is returned even when it
  * has errors (its value may then be partial); check the diagnostics.
@@ -282,8 +385,14 @@ export function parseYaml(
     // Only the first syntax error of a document: the ones after it are mostly its echoes.
     for (const error of doc.errors.slice(0, 1)) {
       failed = true;
+      const message = firstLine(error.message);
+      const at = locate(error.pos[0]);
+      const advice = syntaxAdvice(error.code, message, lineText(text, at.line), at.column);
       diagnostics.push(
-        diag("DK1001", { message: firstLine(error.message) }, { span: locate(error.pos[0]) }),
+        diag("DK1001", { message: advice.message ?? lowerFirst(message) }, {
+          span: advice.column === undefined ? at : { ...at, column: advice.column },
+          hint: advice.hint,
+        }),
       );
     }
     for (const warning of doc.warnings) {
