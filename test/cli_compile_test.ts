@@ -82,7 +82,7 @@ Deno.test("-o into a missing directory is a located I/O error, not a crash", asy
     assert.equal(run.code, 1);
     assert.match(
       run.stderr,
-      /error DK0006: Cannot write .*missing\/Dokkufile: its directory does not exist/,
+      /error DK0006: Cannot write ".*missing\/Dokkufile": its directory does not exist/,
     );
     assert.deepEqual(tempFiles(dir), []);
   } finally {
