@@ -6,6 +6,7 @@ import { basename, dirname, resolve } from "node:path";
 import type { CliIo } from "./_io.ts";
 import type { LoadOptions } from "./main.ts";
 import { diag, type Diagnostic, renderJson, renderText } from "../diagnostics/mod.ts";
+import { isSpecialFile } from "../runtime/files.ts";
 import type { LoadResult } from "../compose/mod.ts";
 
 /** Loads the project the way every compose command does (flags, env, real file system). */
@@ -51,12 +52,19 @@ function writeFailure(error: unknown): string {
 /**
  * Writes `text` to `given` (resolved against the working directory) atomically: a temporary file
  * in the same directory, then a rename, so readers see the old file or the new one, never a
- * partial write. Returns a DK0006 diagnostic on failure, after removing the temporary file.
+ * partial write. A device or FIFO (`-o /dev/null`) is written into directly. Returns a DK0006
+ * diagnostic on failure, after removing the temporary file.
  */
 export function writeOutputFile(given: string, text: string, io: CliIo): Diagnostic | undefined {
   const path = resolve(io.cwd, given);
   let temp: string | undefined;
   try {
+    if (isSpecialFile(path)) {
+      // `-o /dev/null` or a FIFO: renaming over it would replace the device node with a regular
+      // file, so write into it directly (there is no partial file to protect).
+      Deno.writeTextFileSync(path, text);
+      return undefined;
+    }
     temp = Deno.makeTempFileSync({
       dir: dirname(path),
       prefix: `.${basename(path)}.`,

@@ -4,6 +4,7 @@
  * and project.
  */
 import { diag, type Diagnostic } from "../diagnostics/mod.ts";
+import { isSpecialFile } from "./files.ts";
 import { type LoadedState, parseState, type RunState, serializeState } from "./_state.ts";
 
 /** Who holds a lock (the lock file's content). */
@@ -32,6 +33,12 @@ function errorText(error: unknown): string {
  * old content or the new one, never a mix.
  */
 export function writeFileAtomic(path: string, text: string): void {
+  if (isSpecialFile(path)) {
+    // A device or FIFO (`--state /dev/null`): renaming over it would replace the device node
+    // with a regular file, so write into it directly.
+    Deno.writeTextFileSync(path, text);
+    return;
+  }
   const dir = dirname(path);
   Deno.mkdirSync(dir, { recursive: true });
   const tmp = `${dir}/.${basename(path)}.${Deno.pid}.${

@@ -1,0 +1,18 @@
+/**
+ * File-system facts shared by the two I/O edges (the CLI's output writer and the runtime's state
+ * file). Importing it loads nothing else.
+ */
+
+/**
+ * True when `path` exists and is neither a regular file nor a directory: a device such as
+ * `/dev/null`, or a FIFO. An atomic write (temporary file + rename) must never target one: the
+ * rename would replace the device node with a regular file.
+ */
+export function isSpecialFile(path: string): boolean {
+  try {
+    const info = Deno.statSync(path);
+    return !info.isFile && !info.isDirectory;
+  } catch {
+    return false;
+  }
+}
