@@ -583,22 +583,66 @@ Deno.test("lowering scales linearly: 2,000 services in well under a second", () 
   );
 });
 
-Deno.test("a build app with healthchecks gets the app.json as a note and a DK4802 warning", () => {
+Deno.test("a build app with healthchecks: a generated app.json in its archive, appjson-path set, no warning", () => {
   const s = shop();
   const checks = [{ type: "startup", command: ["curl", "-f", "http://localhost/"], attempts: 3 }];
+  const source = { file: "compose.yaml", line: 31, key: "services.web.healthcheck" };
   const stack: Stack = {
     ...s,
-    apps: s.apps.map((a) => a.service === "web" ? { ...a, healthchecks: checks } : a),
+    apps: s.apps.map((a) =>
+      a.service === "web" ? { ...a, healthchecks: checks, healthcheckSource: source } : a
+    ),
   };
   const { dokkufile, diagnostics } = lowerStack(stack);
-  assert.deepEqual(diagnostics.map((d) => d.code).sort(), ["DK4800", "DK4802"]);
-  const note = byId(dokkufile, "web/deploy").notes.find((n) => n.includes("app.json"));
-  assert.equal(
-    note,
-    `healthchecks need an app.json at the build context root: ${
-      JSON.stringify({ healthchecks: { web: checks } })
-    }`,
-  );
+  assert.deepEqual(diagnostics.map((d) => d.code).sort(), ["DK4800"]);
+  const appJson = byId(dokkufile, "web/app-json");
+  assert.equal(appJson.lock, "app:shop-web");
+  assert.deepEqual(argvs(appJson.run), [[
+    "dokku",
+    "app-json:set",
+    "shop-web",
+    "appjson-path",
+    ".dokompose/app.json",
+  ]]);
+  assert.deepEqual(argvs(appJson.undo), [["dokku", "app-json:set", "shop-web", "appjson-path"]]);
+  assert.deepEqual(appJson.source, [source]);
+  const deploy = byId(dokkufile, "web/deploy");
+  assert.ok(deploy.needs.includes("web/app-json"), deploy.needs.join(" "));
+  assert.deepEqual(deploy.run[0]?.stdin, {
+    kind: "archive",
+    context: "web",
+    files: [{
+      path: ".dokompose/app.json",
+      // Keys sorted at every level, one line: exactly the Stack's checks.
+      content:
+        '{"healthchecks":{"web":[{"attempts":3,"command":["curl","-f","http://localhost/"],"type":"startup"}]}}',
+    }],
+  });
+  assert.ok(!deploy.notes.some((n) => n.includes("app.json")), deploy.notes.join("\n"));
+  // Apps without healthchecks get neither the file nor the step.
+  const worker = allSteps(dokkufile).filter((x) => x.id.startsWith("worker/"));
+  assert.ok(worker.length > 0);
+  assert.ok(!worker.some((x) => x.id.endsWith("/app-json")));
+  assert.ok(!worker.some((x) => x.run.some((c) => c.stdin?.kind === "archive" && c.stdin.files)));
+});
+
+Deno.test("the generated app.json does not depend on the key order of the Stack's checks", () => {
+  const s = shop();
+  const content = (check: Record<string, unknown>) => {
+    const stack: Stack = {
+      ...s,
+      apps: s.apps.map((a) => a.service === "web" ? { ...a, healthchecks: [check] } : a),
+    };
+    const stdin = byId(lowerStack(stack).dokkufile, "web/deploy").run[0]?.stdin;
+    assert.ok(stdin?.kind === "archive" && stdin.files !== undefined);
+    return stdin.files[0]?.content;
+  };
+  const a = content({ type: "startup", command: ["x"], wait: 5, attempts: 2 });
+  const b = content({ attempts: 2, wait: 5, command: ["x"], type: "startup" });
+  assert.equal(a, b);
+  assert.deepEqual(JSON.parse(a ?? ""), {
+    healthchecks: { web: [{ attempts: 2, command: ["x"], type: "startup", wait: 5 }] },
+  });
 });
 
 Deno.test("healthchecks are keyed by the app's process type, not a fixed 'web'", () => {
@@ -614,8 +658,11 @@ Deno.test("healthchecks are keyed by the app's process type, not a fixed 'web'",
   };
   const { dokkufile } = lowerStack(stack);
   const deploy = byId(dokkufile, "web/deploy");
-  const note = deploy.notes.find((n) => n.includes("app.json"));
-  assert.ok(note?.endsWith(JSON.stringify({ healthchecks: { scheduler: checks } })), note);
+  const stdin = deploy.run[0]?.stdin;
+  assert.ok(stdin?.kind === "archive" && stdin.files !== undefined);
+  assert.deepEqual(JSON.parse(stdin.files[0]?.content ?? ""), {
+    healthchecks: { scheduler: [{ attempts: 3, command: ["/app/bin/healthy"], type: "startup" }] },
+  });
   assert.deepEqual(deploy.verify, { app: "shop-web", processes: { scheduler: 2 } });
   const scale = byId(dokkufile, "web/scale");
   assert.deepEqual(argvs(scale.run), [[
@@ -628,6 +675,35 @@ Deno.test("healthchecks are keyed by the app's process type, not a fixed 'web'",
   // A non-web type needs a Procfile: the step says so.
   assert.ok(scale.notes.some((n) => n.includes("Procfile with a 'scheduler:' entry")));
   assert.ok(!byId(dokkufile, "cache/create").notes.some((n) => n.includes("Procfile")));
+});
+
+Deno.test("a git sync cannot take a generated app.json: DK4802 and the app.json in a note", () => {
+  const s = shop();
+  const checks = [{ type: "startup", command: ["true"] }];
+  const stack: Stack = {
+    ...s,
+    apps: s.apps.map((a) =>
+      a.service === "web" && a.deploy.kind === "build"
+        ? {
+          ...a,
+          deploy: { ...a.deploy, git: { repository: "https://example.com/web.git" } },
+          healthchecks: checks,
+        }
+        : a
+    ),
+  };
+  const { dokkufile, diagnostics } = lowerStack(stack);
+  const d = diagnostics.find((x) => x.code === "DK4802");
+  assert.ok(d, diagnostics.map((x) => x.code).join(" "));
+  assert.match(d.message, /git repository 'https:\/\/example\.com\/web\.git'/);
+  assert.ok(!allSteps(dokkufile).some((x) => x.id === "web/app-json"));
+  const deploy = byId(dokkufile, "web/deploy");
+  assert.equal(deploy.run[0]?.stdin, undefined);
+  assert.ok(
+    deploy.notes.some((n) =>
+      n.endsWith('{"healthchecks":{"web":[{"command":["true"],"type":"startup"}]}}')
+    ),
+  );
 });
 
 Deno.test("steps of one level are grouped by service in string order, datastores or not", () => {

@@ -157,10 +157,20 @@ function stdin(g: Gen, secrets: readonly string[]): StdinSpec | undefined {
   const context = g.bool(0.3)
     ? g.pick([".", "..", "web", "../app", "a b/c"])
     : `${name(g, "")}/${nonEmpty(g).replace(/^[/\\]+|\\/g, "_")}`;
-  return {
-    kind: "archive",
+  const spec = {
+    kind: "archive" as const,
     context: context.replace(/^[A-Za-z]:/, "d_").replaceAll("\u0000", "0"),
   };
+  return g.bool(0.3) ? { ...spec, files: archiveFiles(g) } : spec;
+}
+
+/** Generated archive files: sorted, unique, no file inside another, UTF-8-safe content. */
+function archiveFiles(g: Gen): { path: string; content: string }[] {
+  const segment = () => g.pick([name(g, ".-_"), ".dokompose", "a b", "héllo", "日本", "-x", "x=y"]);
+  const paths = [...new Set(g.many(1, 3, () => g.many(1, 3, segment).join("/")))].sort();
+  return paths
+    .filter((p) => !paths.some((q) => p.startsWith(`${q}/`)))
+    .map((path) => ({ path, content: nasty(g).toWellFormed() }));
 }
 
 function command(g: Gen, secrets: readonly string[]): Command {

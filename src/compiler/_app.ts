@@ -3,7 +3,7 @@
  * recommended order (SEMANTICS.md "Recommended Dokkufile order"). Every setting uses its
  * no-restart / skip-deploy form and there is exactly one deploy step, so an app restarts once.
  */
-import type { Command, SecretRef, Step } from "../dokkufile/types.ts";
+import type { ArchiveFile, Command, SecretRef, Step } from "../dokkufile/types.ts";
 import type { StackApp, StackLink } from "../stack/model.ts";
 import { dokku, dokkuWith, guard, step } from "./_steps.ts";
 import { maskUrlPasswords } from "./_text.ts";
@@ -26,6 +26,34 @@ export interface AppContext {
   readonly dependencyNeeds: readonly string[];
   /** The build context relative to the Dokkufile's directory (build apps), or undefined. */
   readonly archiveContext?: string;
+}
+
+/** Where the generated app.json goes in a build archive (`app-json:set <app> appjson-path`). */
+export const APP_JSON_PATH = ".dokompose/app.json";
+
+/** JSON with object keys sorted at every level: the text never depends on construction order. */
+function sortedJson(value: unknown): string {
+  if (value === null || typeof value !== "object") return JSON.stringify(value) ?? "null";
+  if (Array.isArray(value)) return `[${value.map(sortedJson).join(",")}]`;
+  const record = value as Record<string, unknown>;
+  // Sorted: a Stack read from JSON keeps that file's key order, a built one its code order.
+  const keys = Object.keys(record).filter((k) => record[k] !== undefined).sort();
+  return `{${keys.map((k) => `${JSON.stringify(k)}:${sortedJson(record[k])}`).join(",")}}`;
+}
+
+/**
+ * The app.json Dokku reads the app's healthchecks from: `{"healthchecks": {"<process>": [...]}}`,
+ * exactly the Stack's checks, keys sorted, one line. Undefined when the app has none.
+ */
+export function appJsonText(app: StackApp): string | undefined {
+  if (app.healthchecks === undefined || app.healthchecks.length === 0) return undefined;
+  const healthchecks: Record<string, unknown> = {};
+  // defineProperty: a process type named "__proto__" stays data.
+  Object.defineProperty(healthchecks, app.process ?? "web", {
+    value: app.healthchecks,
+    enumerable: true,
+  });
+  return sortedJson({ healthchecks });
 }
 
 /** Variables whose values cannot travel safely as one argv word over ssh (xargs splitting). */
@@ -344,6 +372,25 @@ export function lowerApp(app: StackApp, ctx: AppContext): Step[] {
     }));
   }
 
+  // Healthchecks of an archive deploy: Dokku reads app.json from the archive at `appjson-path`,
+  // so the runtime adds the generated file to the archive (see the deploy step below).
+  const appJson = appJsonText(app);
+  const archiveFiles: ArchiveFile[] = [];
+  if (appJson !== undefined && deploy.kind === "build" && deploy.git === undefined) {
+    archiveFiles.push({ path: APP_JSON_PATH, content: appJson });
+    add(step({
+      id: `${prefix}/app-json`,
+      lock,
+      needs: [createId, ...linkIds],
+      run: [dokku("app-json:set", name, "appjson-path", APP_JSON_PATH)],
+      undo: [dokku("app-json:set", name, "appjson-path")],
+      source: [app.healthcheckSource ?? app.source],
+      notes: [
+        `healthchecks: Dokku reads them from ${APP_JSON_PATH}, which dokompose adds to the build archive (see the deploy step)`,
+      ],
+    }));
+  }
+
   if (app.domains.length > 0) {
     add(step({
       id: `${prefix}/domains`,
@@ -357,12 +404,11 @@ export function lowerApp(app: StackApp, ctx: AppContext): Step[] {
 
   const deployId = `${prefix}/deploy`;
   const deployNotes = ["no UNDO: rolling back the app's create step destroys the deployed app"];
-  if (app.healthchecks !== undefined && app.healthchecks.length > 0) {
-    const appJson = JSON.stringify({ healthchecks: { [app.process ?? "web"]: app.healthchecks } });
+  if (appJson !== undefined && archiveFiles.length === 0) {
     deployNotes.push(
       deploy.kind === "image"
         ? `healthchecks not applied: an image deploy reads app.json from the image's WORKDIR; bake in ${appJson}`
-        : `healthchecks need an app.json at the build context root: ${appJson}`,
+        : `healthchecks need an app.json in the git repository (Dokku's appjson-path, default app.json): ${appJson}`,
     );
   }
   let deployCommand: Command;
@@ -383,7 +429,11 @@ export function lowerApp(app: StackApp, ctx: AppContext): Step[] {
     deployCommand = dokku(...args);
   } else {
     deployCommand = dokkuWith(["git:from-archive", "--archive-type", "tar", name, "--"], {
-      stdin: { kind: "archive", context: ctx.archiveContext ?? deploy.context },
+      stdin: {
+        kind: "archive",
+        context: ctx.archiveContext ?? deploy.context,
+        ...(archiveFiles.length === 0 ? {} : { files: archiveFiles }),
+      },
       accept: [{
         exit: 1,
         output: "No changes detected",

@@ -244,12 +244,19 @@ export function lowerStack(stack: Stack, options: CompileOptions = {}): LowerRes
         composePaths.set(d, ["services", app.service, "build"]);
       }
     }
-    if (app.deploy.kind === "build" && (app.healthchecks?.length ?? 0) > 0) {
+    // A build from an archive gets a generated app.json (see lowerApp); a git sync cannot.
+    if (
+      app.deploy.kind === "build" && app.deploy.git !== undefined &&
+      (app.healthchecks?.length ?? 0) > 0
+    ) {
       const d = bag.add("DK4802", {
         service: app.service,
-        context: app.deploy.context,
+        repository: app.deploy.git.repository,
         step: `${prefix}/deploy`,
-      }, { span: spanOf(app.source), path: `services.${app.service}.healthcheck` });
+      }, {
+        span: spanOf(app.healthcheckSource ?? app.source),
+        path: `services.${app.service}.healthcheck`,
+      });
       composePaths.set(d, ["services", app.service, "healthcheck"]);
     }
     place(

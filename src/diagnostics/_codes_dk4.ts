@@ -265,9 +265,9 @@ export const CODES_DK4: CodeTable = {
   DK4802: {
     severity: "warning",
     message:
-      "Healthcheck of service '{service}' needs an app.json at the root of its build context '{context}'; dokompose does not write into your sources",
+      "Healthcheck of service '{service}' needs an app.json in its git repository '{repository}'; dokompose cannot add files to a git sync",
     hint:
-      "Add app.json with the 'healthchecks' shown in the note of step '{step}' of the Dokkufile (skip this if the context already has one)",
+      "Commit an app.json with the 'healthchecks' shown in the note of step '{step}' of the Dokkufile (skip this if the repository already has one)",
   },
   DK4803: {
     severity: "error",

@@ -104,4 +104,11 @@ export const CODES_DK5: CodeTable = {
     severity: "error",
     message: 'The Dokkufile is for project "{project}" but has errors; nothing was run',
   },
+  DK5021: {
+    severity: "error",
+    message:
+      'Cannot add a generated file to build context "{context}" ({path}): {reason}; nothing was run',
+    hint:
+      "dokompose never replaces a file of your sources: rename or remove that path, or exclude it in the context's .dockerignore",
+  },
 };

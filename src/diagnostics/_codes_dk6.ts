@@ -166,4 +166,14 @@ export const CODES_DK6: CodeTable = {
     message: "'{owner}' needs itself",
     hint: "Remove '{owner}' from its own needs",
   },
+  DK6046: {
+    severity: "error",
+    message: "Archive file '{path}' is not in sorted order",
+    hint: "List an archive's FILE lines sorted by path, so the archive is deterministic",
+  },
+  DK6047: {
+    severity: "error",
+    message: "Archive file '{path}' is inside '{parent}', which is a file of the same archive",
+    hint: "A path cannot be both a file and a directory; rename one of the two",
+  },
 };

@@ -42,6 +42,10 @@ function commandLines(directive: "RUN" | "UNDO", command: Command, out: string[]
       out.push(`${MODIFIER_INDENT}STDIN secrets-json ${pairs.join(" ")}`.trimEnd());
     } else {
       out.push(`${MODIFIER_INDENT}STDIN archive ${word(stdin.context)}`);
+      // The content is always quoted, so a reviewer reads it as one value even when it is bare.
+      for (const file of stdin.files ?? []) {
+        out.push(`${MODIFIER_INDENT}FILE ${word(file.path)} ${quote(file.content)}`);
+      }
     }
   }
   for (const accept of command.accept ?? []) out.push(`${MODIFIER_INDENT}${acceptLine(accept)}`);

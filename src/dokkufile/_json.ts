@@ -26,7 +26,13 @@ import type { ShapeResult } from "./schema.ts";
 function stdinJson(stdin: StdinSpec): unknown {
   return stdin.kind === "secrets-json"
     ? { kind: stdin.kind, secrets: stdin.secrets.map((s) => ({ key: s.key, secret: s.secret })) }
-    : { kind: stdin.kind, context: stdin.context };
+    : {
+      kind: stdin.kind,
+      context: stdin.context,
+      ...(stdin.files === undefined
+        ? {}
+        : { files: stdin.files.map((f) => ({ path: f.path, content: f.content })) }),
+    };
 }
 
 function acceptJson(accept: Accept): unknown {

@@ -7,6 +7,7 @@
 import { type Diagnostic, DiagnosticBag, type Span } from "../diagnostics/mod.ts";
 import {
   type Accept,
+  type ArchiveFile,
   type ArtifactWarning,
   type Command,
   type Dokkufile,
@@ -43,6 +44,7 @@ export const USAGE: Readonly<Record<string, string>> = {
   RUN: "RUN dokku <arg>...",
   UNDO: "UNDO dokku <arg>...",
   STDIN: "STDIN secrets-json <KEY>=<secret>... | STDIN archive <dir>",
+  FILE: "FILE <path> <content>",
   ACCEPT: "ACCEPT exit=<code> output=<text> as=unchanged [THEN dokku <arg>...]",
   VERIFY: "VERIFY <app> [<process>=<count>...]",
 };
@@ -65,6 +67,8 @@ interface MCommand {
   stdin?: StdinSpec;
   accept: Accept[];
   stdinAt?: Span;
+  /** `FILE` lines after `STDIN archive`. */
+  files: ArchiveFile[];
 }
 
 interface MStep {
@@ -401,6 +405,7 @@ class Reader {
         this.#command(step, directive, head, args);
         return;
       case "STDIN":
+      case "FILE":
       case "ACCEPT": {
         const last = step.last;
         if (last === undefined) {
@@ -410,13 +415,14 @@ class Reader {
               directive,
               where: "here",
               expected:
-                "Put STDIN and ACCEPT lines right after the RUN or UNDO line they belong to",
+                "Put STDIN, FILE and ACCEPT lines right after the RUN or UNDO line they belong to",
             },
             this.#at(head),
           );
           return;
         }
         if (directive === "STDIN") this.#stdin(last.command, last.path, head, args);
+        else if (directive === "FILE") this.#fileLine(last.command, last.path, head, args);
         else this.#accept(last.command, last.path, head, args);
         return;
       }
@@ -460,7 +466,7 @@ class Reader {
     const step = this.#step;
     if (step !== undefined && (directive === "RUN" || directive === "UNDO")) {
       const list = directive === "RUN" ? step.run : step.undo;
-      const command: MCommand = { argv: [], accept: [] };
+      const command: MCommand = { argv: [], accept: [], files: [] };
       list.push(command);
       step.last = { command, path: [...step.path, directive === "RUN" ? "run" : "undo", -1] };
     }
@@ -756,7 +762,7 @@ class Reader {
   #command(step: MStep, directive: "RUN" | "UNDO", head: Token, args: readonly Token[]): void {
     const list = directive === "RUN" ? step.run : step.undo;
     const path = [...step.path, directive === "RUN" ? "run" : "undo", list.length];
-    const command: MCommand = { argv: [], accept: [] };
+    const command: MCommand = { argv: [], accept: [], files: [] };
     // Added even when broken, so its STDIN and ACCEPT lines attach to it and are checked.
     list.push(command);
     step.last = { command, path };
@@ -830,6 +836,46 @@ class Reader {
       secrets.push({ key: pair.slice(0, eq), secret: pair.slice(eq + 1) });
     });
     if (ok) command.stdin = { kind: "secrets-json", secrets };
+  }
+
+  /** `FILE <path> <content>`: a file added to the archive of the `STDIN archive` above it. */
+  #fileLine(command: MCommand, path: ModelPath, head: Token, args: readonly Token[]): void {
+    const [pathToken, contentToken, extra] = args;
+    if (command.stdin?.kind !== "archive") {
+      // After a STDIN line that did not read, its own error is enough.
+      if (command.stdinAt !== undefined && command.stdin === undefined) return;
+      this.#error(
+        "DK6010",
+        {
+          directive: "FILE",
+          where: command.stdin === undefined ? "without an archive" : "with 'STDIN secrets-json'",
+          expected:
+            "Put FILE lines after the 'STDIN archive <dir>' line of the command whose archive they join",
+        },
+        this.#at(head),
+      );
+      return;
+    }
+    if (pathToken === undefined || contentToken === undefined) {
+      this.#missing(
+        "FILE",
+        pathToken === undefined ? "a path" : "the content",
+        this.#at(pathToken ?? head),
+      );
+      return;
+    }
+    if (extra !== undefined) {
+      this.#unexpected("FILE", extra);
+      return;
+    }
+    const filePath = this.#word(pathToken);
+    const content = this.#word(contentToken);
+    if (filePath === undefined || content === undefined) return;
+    const at = [...path, "stdin", "files", command.files.length];
+    this.#record(at, this.#at(head));
+    this.#record([...at, "path"], this.#at(pathToken));
+    this.#record([...at, "content"], this.#at(contentToken));
+    command.files.push({ path: filePath, content });
   }
 
   #accept(command: MCommand, path: ModelPath, head: Token, args: readonly Token[]): void {
@@ -955,7 +1001,11 @@ class Reader {
 
 function freezeCommand(command: MCommand): Command {
   const out: Mutable<Command> = { argv: command.argv };
-  if (command.stdin !== undefined) out.stdin = command.stdin;
+  if (command.stdin?.kind === "archive" && command.files.length > 0) {
+    out.stdin = { ...command.stdin, files: command.files };
+  } else if (command.stdin !== undefined) {
+    out.stdin = command.stdin;
+  }
   if (command.accept.length > 0) out.accept = command.accept;
   return out;
 }

@@ -7,6 +7,7 @@
 import { type Diagnostic, DiagnosticBag, type Related, type Span } from "../diagnostics/mod.ts";
 import {
   type Accept,
+  type ArchiveFile,
   type Command,
   type Dokkufile,
   DOKKUFILE_FORMAT,
@@ -35,6 +36,25 @@ export const PATTERNS = {
   lock: /^(global|(app|network|storage):[A-Za-z0-9._-]+|datastore:[a-z]+:[A-Za-z0-9._-]+)$/,
   warningCode: /^[A-Z]+[0-9]+$/,
 } as const;
+
+/**
+ * Why `path` cannot name a file added to an archive, or undefined when it can: relative, `/`
+ * separators, no empty, `.` or `..` segment (no escaping the archive, one spelling per file),
+ * no backslash or control character.
+ */
+export function archivePathProblem(path: string): string | undefined {
+  if (path === "") return "it is empty";
+  if (path.startsWith("/")) return "it is absolute";
+  if (path.includes("\\")) return "it has a backslash";
+  // deno-lint-ignore no-control-regex -- control characters are exactly what is refused here
+  if (/[\u0000-\u001f\u007f]/.test(path)) return "it has a control character";
+  if (!path.isWellFormed()) return "it has a lone surrogate";
+  for (const segment of path.split("/")) {
+    if (segment === "") return "it has an empty segment";
+    if (segment === "." || segment === "..") return `it has the segment '${segment}'`;
+  }
+  return undefined;
+}
 
 /** `stages[0].steps[1].needs[0]`: a model path as text, for `Diagnostic.path`. */
 export function pathText(path: ModelPath): string {
@@ -173,6 +193,7 @@ class Checker {
           [...path, "context"],
         );
       }
+      if (stdin.files !== undefined) this.files(stdin.files, [...path, "files"]);
       return;
     }
     if (stdin.secrets.length === 0) {
@@ -189,6 +210,47 @@ class Checker {
       keys.add(ref.key);
       if (!secrets.has(ref.secret)) {
         this.add("DK6038", { secret: ref.secret }, at);
+      }
+    });
+  }
+
+  /** Generated archive files: at least one, safe relative paths, sorted, unique, UTF-8 text. */
+  files(files: readonly ArchiveFile[], path: ModelPath): void {
+    if (files.length === 0) {
+      this.invalid("archive files", "", "at least one file, or no 'files' at all", path);
+    }
+    const paths = new Set<string>();
+    files.forEach((file, i) => {
+      const at = [...path, i];
+      const reason = archivePathProblem(file.path);
+      if (reason !== undefined) {
+        this.invalid(
+          "archive file path",
+          file.path,
+          `a path relative to the archive root with '/' separators (${reason})`,
+          [...at, "path"],
+        );
+      } else if (paths.has(file.path)) {
+        this.add("DK6044", { what: "archive file", value: file.path }, [...at, "path"]);
+      } else {
+        const previous = files[i - 1]?.path;
+        if (previous !== undefined && file.path < previous) {
+          this.add("DK6046", { path: file.path }, [...at, "path"]);
+        }
+        // A file where another one needs a directory: the tar could hold only one of them.
+        const parent = [...paths].find((p) => file.path.startsWith(`${p}/`));
+        if (parent !== undefined) {
+          this.add("DK6047", { path: file.path, parent }, [...at, "path"]);
+        }
+      }
+      paths.add(file.path);
+      if (!file.content.isWellFormed()) {
+        this.invalid(
+          "content of archive file",
+          file.path,
+          "text without lone surrogates ('\\ud800'-'\\udfff' alone), which UTF-8 cannot carry",
+          [...at, "content"],
+        );
       }
     });
   }

@@ -7,7 +7,9 @@
  *
  * @module
  */
-import { z } from "zod";
+// A namespace import, not `{ z }`: `z` is a namespace object that the bundler cannot tree-shake,
+// so it would carry all 64 zod locales into the bundle (763 KB of zod instead of 181 KB).
+import * as z from "zod";
 import type { Dokkufile } from "./types.ts";
 import { PATTERNS } from "./_validate.ts";
 
@@ -26,7 +28,12 @@ function build() {
     z.strictObject({
       kind: z.literal("archive"),
       context: z.string(),
-    }).describe("The runtime writes a deterministic tar of this directory on stdin"),
+      files: z.array(
+        z.strictObject({ path: z.string(), content: z.string() }).describe(
+          "A file added to the archive (path relative to its root); never replaces a context file",
+        ),
+      ).optional(),
+    }).describe("The runtime writes a deterministic tar of this directory (and files) on stdin"),
   ]);
   const accept = z.strictObject({
     exit: exitCode,

@@ -29,13 +29,35 @@ export interface SecretRef {
  * - `secrets-json`: the runtime writes one JSON object `{"KEY": "<resolved secret>", ...}` (keys in
  *   the order given) to the command's stdin; used with `config:import --format json <app> -`.
  * - `archive`: the runtime writes a deterministic tar of the directory `context` (relative to the
- *   Dokkufile's own directory, `/` separators; `.dockerignore` honoured); used with
- *   `git:from-archive --archive-type tar <app> --`. The archive's content hash is part of the
- *   step's checksum, so a source change reruns the deploy.
+ *   Dokkufile's own directory, `/` separators; `.dockerignore` honoured), plus the generated
+ *   `files`; used with `git:from-archive --archive-type tar <app> --`. The archive's content hash
+ *   is part of the step's checksum, so a source change (or a changed generated file) reruns the
+ *   deploy.
  */
 export type StdinSpec =
   | { readonly kind: "secrets-json"; readonly secrets: readonly SecretRef[] }
-  | { readonly kind: "archive"; readonly context: string };
+  | {
+    readonly kind: "archive";
+    readonly context: string;
+    /**
+     * Files the runtime adds to the archive (e.g. a generated `.dokompose/app.json`). When
+     * present: at least one, sorted by path, unique. A generated file never replaces anything the
+     * context sends: when the context (after `.dockerignore`) already has that path, or a file or
+     * link where one of its parent directories goes, the run fails before anything runs.
+     */
+    readonly files?: readonly ArchiveFile[];
+  };
+
+/** A file the runtime adds to a build-context archive. */
+export interface ArchiveFile {
+  /**
+   * Relative to the archive root, `/` separators; no empty, `.` or `..` segment, no control
+   * character, no backslash.
+   */
+  readonly path: string;
+  /** The file's text, written as UTF-8 (mode 0644). */
+  readonly content: string;
+}
 
 /**
  * A known benign outcome of one command, handled explicitly (never "ignore every error"):

@@ -290,3 +290,77 @@ export function readContext(dir: string): { entries: TarEntry[]; error?: string 
   }
   return { entries };
 }
+
+/** A file added to an archive, as written in a step (`STDIN archive` + `FILE`). */
+export interface GeneratedFile {
+  readonly path: string;
+  readonly content: string;
+}
+
+/**
+ * The key of an archive in the maps of tars and hashes: its context, plus its generated files
+ * when it has any (two steps may send one context with different files). A plain context is its
+ * own key, so the checksums of steps without generated files are what they always were.
+ */
+export function archiveKey(
+  spec: { readonly context: string; readonly files?: readonly GeneratedFile[] },
+): string {
+  if (spec.files === undefined || spec.files.length === 0) return spec.context;
+  const files = spec.files.map((f) => [f.path, f.content]);
+  return `${spec.context}\u0000${JSON.stringify(files)}`;
+}
+
+/**
+ * A context's entries plus generated files (mode 0644), with the directories they need. A
+ * generated file never replaces what the context sends: when an entry already has its path, or a
+ * file or link sits where one of its directories goes, the result is an error naming the path.
+ * Pure.
+ */
+export function addGeneratedFiles(
+  entries: readonly TarEntry[],
+  files: readonly GeneratedFile[],
+): { entries: TarEntry[]; conflict?: string } {
+  const byPath = new Map(entries.map((e) => [e.path, e]));
+  const out = [...entries];
+  for (const file of files) {
+    const parts = file.path.split("/");
+    for (let n = 1; n < parts.length; n++) {
+      const dir = parts.slice(0, n).join("/");
+      const existing = byPath.get(dir);
+      if (existing === undefined) {
+        const entry: TarEntry = { kind: "dir", path: dir };
+        byPath.set(dir, entry);
+        out.push(entry);
+      } else if (existing.kind !== "dir") {
+        return {
+          entries: [],
+          conflict: `"${file.path}" needs the directory "${dir}", but the context has a ${
+            existing.kind === "symlink" ? "symbolic link" : "file"
+          } there`,
+        };
+      }
+    }
+    const existing = byPath.get(file.path);
+    if (existing !== undefined) {
+      return {
+        entries: [],
+        conflict: `the context already has ${
+          existing.kind === "dir"
+            ? "a directory"
+            : existing.kind === "symlink"
+            ? "a link"
+            : "a file"
+        } "${file.path}", which dokompose would replace with a generated one`,
+      };
+    }
+    const entry: TarEntry = {
+      kind: "file",
+      path: file.path,
+      data: encoder.encode(file.content),
+      executable: false,
+    };
+    byPath.set(file.path, entry);
+    out.push(entry);
+  }
+  return { entries: out };
+}

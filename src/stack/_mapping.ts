@@ -153,8 +153,8 @@ export const MAPPING: readonly MappingRule[] = [
   row("group_add", ["ignored", "-", DOCKER_OPTS]),
   row("healthcheck", [
     "lossy",
-    "app.json healthchecks",
-    "Becomes a startup check in a generated app.json for build apps; image apps cannot take one (DK4060)",
+    "app.json healthchecks (app-json:set appjson-path)",
+    "Build apps: a startup check in a generated '.dokompose/app.json' added to the build archive; 'start_interval' is dropped (DK4061); image apps cannot take one (DK4060), git syncs need it committed (DK4802)",
   ], ["ignored", "The plugin checks that the datastore is up itself"]),
   row("hostname", [
     "ignored",

@@ -183,8 +183,13 @@ export interface StackApp {
   readonly restartPolicy?: string;
   /** `ps:set dockerfile-start-cmd` value (compose `command`, shell-quoted). */
   readonly startCommand?: string;
-  /** Healthchecks as app.json `healthchecks` (written to a generated file). */
+  /**
+   * Healthchecks as app.json `healthchecks` entries of the app's process type (build apps only;
+   * the compiler writes them to a generated `.dokompose/app.json` in the build archive).
+   */
   readonly healthchecks?: readonly Readonly<Record<string, unknown>>[];
+  /** Where the `healthcheck` key is (set with `healthchecks`). */
+  readonly healthcheckSource?: SourceRef;
   readonly domains: readonly string[];
   readonly letsencrypt: boolean;
   /** Compose services this app depends on (sorted): apps and datastores. */

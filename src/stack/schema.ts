@@ -130,6 +130,7 @@ function build() {
     restartPolicy: z.string().optional(),
     startCommand: z.string().optional(),
     healthchecks: z.array(z.record(z.string(), z.unknown())).optional(),
+    healthcheckSource: SourceRef.optional(),
     domains: z.array(z.string()),
     letsencrypt: z.boolean(),
     dependsOn: z.array(z.string()),

@@ -546,7 +546,10 @@ export function transformToStack(
     const start = appStartCommand(ctx, service);
     if (start !== undefined) app.startCommand = start;
     const checks = appHealthchecks(ctx, service, deploy.kind);
-    if (checks !== undefined) app.healthchecks = checks;
+    if (checks !== undefined) {
+      app.healthchecks = checks;
+      app.healthcheckSource = ctx.ref([...base, "healthcheck"]);
+    }
     if (app.letsencrypt && app.domains.length === 0) {
       ctx.report("DK4070", { service }, [...base, "x-dokku", "letsencrypt"]);
     }

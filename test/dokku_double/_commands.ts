@@ -827,6 +827,14 @@ const HANDLERS: Record<string, Handler> = {
         return out.fail("No changes detected, skipping git commit");
       }
       app.source = { kind: "archive", archiveType, sha256 };
+      // Dokku reads app.json (healthchecks, scripts) from the deployed source at appjson-path.
+      const appJsonPath = app.properties["app-json"]?.["appjson-path"] ||
+        s.global.properties["app-json"]?.["appjson-path"] || "app.json";
+      const appJson = url === "--" && archiveType === "tar" && ctx.stdin !== null
+        ? tarFile(ctx.stdin.bytes, appJsonPath)
+        : undefined;
+      if (appJson === undefined) delete app.appJson;
+      else app.appJson = appJson;
       deploy(app);
     }),
   "git:load-image": (v, s, ctx) =>
@@ -912,6 +920,36 @@ const HANDLERS: Record<string, Handler> = {
 
 function uniq(items: readonly string[]): string[] {
   return [...new Set(items)];
+}
+
+/** The text of the regular file `path` in a tar (ustar names, PAX `path` records), if any. */
+function tarFile(bytes: Uint8Array, path: string): string | undefined {
+  const decoder = new TextDecoder();
+  const field = (block: Uint8Array, start: number, length: number) => {
+    const raw = block.subarray(start, start + length);
+    const end = raw.indexOf(0);
+    return decoder.decode(end < 0 ? raw : raw.subarray(0, end));
+  };
+  let paxPath: string | undefined;
+  for (let offset = 0; offset + 512 <= bytes.length;) {
+    const block = bytes.subarray(offset, offset + 512);
+    if (block.every((b) => b === 0)) return undefined;
+    const size = Number.parseInt(field(block, 124, 12).trim() || "0", 8);
+    const type = field(block, 156, 1) || "0";
+    const prefix = field(block, 345, 155);
+    const name = prefix === "" ? field(block, 0, 100) : `${prefix}/${field(block, 0, 100)}`;
+    const data = bytes.subarray(offset + 512, offset + 512 + size);
+    offset += 512 + Math.ceil(size / 512) * 512;
+    if (type === "x") {
+      const m = /(?:^|\n)\d+ path=([^\n]*)\n/.exec(decoder.decode(data));
+      paxPath = m?.[1];
+      continue;
+    }
+    const entryPath = (paxPath ?? name).replace(/^\.\//, "");
+    paxPath = undefined;
+    if (entryPath === path && (type === "0" || type === "\0")) return decoder.decode(data);
+  }
+  return undefined;
 }
 
 function looksLikeTar(bytes: Uint8Array): boolean {

@@ -61,6 +61,11 @@ export interface AppState {
   scale: Record<string, number>;
   checks: { disabled: string[]; skipped: string[] };
   source: SourceState | null;
+  /**
+   * The app.json of the last archive deploy, read from the archive at `app-json` `appjson-path`
+   * (default `app.json`), as Dokku does; absent when that deploy had none.
+   */
+  appJson?: string;
   deployed: boolean;
   running: boolean;
   locked: boolean;
