@@ -38,7 +38,7 @@ check: $(DENO_DEP)
 	$(DENO) check mod.ts src/ test/ bench/ scripts/
 
 unit: $(DENO_DEP) build
-	$(DENO) test -A --parallel test/
+	$(DENO) test -A --parallel test/ </dev/null
 
 fmt: $(DENO_DEP)
 	$(DENO) fmt

@@ -15,6 +15,15 @@ export interface ProfileOptions {
 
 /** Modules to time: the npm dependencies by their import-map names, then our own entry points. */
 const DEPENDENCIES = ["yaml", "zod", "@dagrejs/graphlib", "commander"];
+/** Node built-ins: Deno initialises its Node compatibility layer for them on import. */
+const BUILTINS = [
+  "node:events",
+  "node:path",
+  "node:util",
+  "node:process",
+  "node:fs",
+  "node:crypto",
+];
 const OWN = [
   "src/cli/main.ts",
   "src/source/mod.ts",
@@ -102,6 +111,9 @@ export async function profileStartup(options: ProfileOptions): Promise<string[]>
           typeof bundled === "string" ? bundled : show(await importTime(options, bundled.href))
         }`,
     );
+  }
+  for (const builtin of BUILTINS) {
+    lines.push(`- \`${builtin}\` alone: ${show(await importTime(options, builtin))}`);
   }
   for (const path of OWN) {
     if (!await exists(`${options.root}/${path}`)) continue;

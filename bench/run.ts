@@ -14,13 +14,14 @@
  * @module
  */
 import { composeYaml } from "./_gen.ts";
-import { criticalPath, type StepGraphSummary } from "./_critical.ts";
+import { criticalPath, idealSlots, type StepGraphSummary } from "./_critical.ts";
 import { profileStartup } from "./_profile.ts";
 
 const ROOT = new URL("..", import.meta.url).pathname.replace(/\/$/, "");
 const DENO = Deno.execPath();
 const MAIN = `${ROOT}/src/cli/main.ts`;
 const DOUBLE = `${ROOT}/test/dokku_double/dokku`;
+const FAKE = `${ROOT}/bench/fake_dokku`;
 const DELAY_MS = 100;
 
 const REPS = Number(Deno.env.get("BENCH_REPS") ?? "11");
@@ -260,12 +261,16 @@ async function runtimeRows(
   floor: number,
   viaBundle: (args: readonly string[]) => string[],
 ): Promise<void> {
-  const names = [1, 4, 8].map((c) =>
-    `\`run\`, 40 apps, double delay ${DELAY_MS} ms, concurrency ${c}`
+  const concurrencies = [1, 4, 8];
+  const fakeNames = concurrencies.map((c) =>
+    `\`run\`, 40 apps, light fake dokku (${DELAY_MS} ms per command), concurrency ${c}`
+  );
+  const doubleNames = concurrencies.map((c) =>
+    `\`run\`, 40 apps, dokku double (delay ${DELAY_MS} ms), concurrency ${c}`
   );
   const noop = "`run` no-op rerun, 40 apps (no delay)";
   const unavailable = (error: string) => {
-    for (const name of names) addRow(name, { error });
+    for (const name of [...fakeNames, ...doubleNames]) addRow(name, { error });
     addRow(noop, { error });
   };
   if (!await exists(DOUBLE)) return unavailable("test/dokku_double/dokku does not exist yet");
@@ -284,24 +289,44 @@ async function runtimeRows(
   } catch (error) {
     return unavailable(`cannot read the compiled Dokkufile JSON: ${String(error)}`);
   }
+  const stages = graph.stages.map((s) => `${s.name} (L_s ${s.longest}, N_s ${s.total})`).join(", ");
   notes.push(
-    `Ideal bound for \`run\` at concurrency c: floor + ${DELAY_MS} ms x max(L, ceil(N / c)), where ` +
-      "L is the longest chain of commands through the step graph (a step's weight is its guard " +
-      "probe, if any, plus its run commands, plus one `ps:report` check when it verifies a " +
-      "deploy; edges are step `needs` and stage `needs`) and N is the total of those weights. " +
-      `For this Dokkufile: ${graph.steps} steps, L = ${graph.longest}, N = ${graph.total}. ` +
+    `Ideal bound for \`run\` at concurrency c: floor + ${DELAY_MS} ms x S(c) command slots, where ` +
+      "S(c) = max(L, ceil(N / c), the heaviest chain of stages). L is the longest chain of " +
+      "commands through the step graph (a step's weight is its guard probe, if any, plus its " +
+      "run commands, plus one `ps:report` check when it verifies a deploy; edges are step " +
+      "`needs` and stage `needs`) or the heaviest lock; N is the total of those weights; a " +
+      "chain of stages adds up, stage by stage, max(L_s, ceil(N_s / c)) (a stage starts only " +
+      "when the stages it needs are done). Each is a lower bound on any schedule in which every " +
+      `command takes ${DELAY_MS} ms, so their maximum is too. For this Dokkufile: ` +
+      `${graph.steps} steps, L = ${graph.longest}, N = ${graph.total}; stages: ${stages}. ` +
       "Commands the runtime adds (capture reads before overwrites, version checks) are not in " +
       "the bound: they are overhead the ratio shows.",
   );
-  // What one double invocation costs by itself (bash wrapper + deno start-up + state lock).
+  // What one call of each dokku stand-in costs by itself.
+  const fakeProbe = await measure({ cmd: FAKE, args: ["apps:list"], env: fakeEnv() }, REPS);
+  const fakeCost = addRow(
+    `the light fake dokku alone (bench/fake_dokku, POSIX sh + sleep ${DELAY_MS / 1000} s)`,
+    fakeProbe,
+    { base: floor },
+  );
   await Deno.mkdir(`${tmp}/double-probe`);
   const probe = await measure(
     { cmd: DOUBLE, args: ["apps:list"], env: doubleEnv(`${tmp}/double-probe`, 0) },
     REPS,
   );
-  const overhead = addRow("the dokku double alone: one command, no delay", probe, { base: floor });
+  const doubleCost = addRow(
+    "the dokku double alone (test/dokku_double: bash + a Deno program), one command, no delay",
+    probe,
+    { base: floor },
+  );
   let counter = 0;
-  const fresh = (concurrency: number, delay: number) => async (): Promise<Spawn> => {
+  const fresh = (
+    dokku: string,
+    concurrency: number,
+    env: (stateDir: string) => Record<string, string>,
+  ) =>
+  async (): Promise<Spawn> => {
     counter++;
     const stateDir = `${tmp}/double-${counter}`;
     await Deno.mkdir(stateDir);
@@ -310,43 +335,73 @@ async function runtimeRows(
         "run",
         dokkufile,
         "--dokku",
-        DOUBLE,
+        dokku,
         "--state",
         `${tmp}/state-${counter}.json`,
         "--concurrency",
         String(concurrency),
       ]),
-      env: doubleEnv(stateDir, delay),
+      env: env(stateDir),
     };
   };
-  for (const [index, concurrency] of [1, 4, 8].entries()) {
-    // Concurrency 1 takes about a minute per run: fewer repetitions.
-    const reps = concurrency === 1 ? Math.max(1, RUNTIME_REPS - 2) : RUNTIME_REPS;
-    const result = await measure({ args: [] }, reps, {
-      warmup: false,
-      before: fresh(concurrency, DELAY_MS),
-    });
-    const slots = Math.max(graph.longest, Math.ceil(graph.total / concurrency));
-    const ideal = floor + DELAY_MS * slots;
-    const name = `${names[index]} (${reps} run${reps === 1 ? "" : "s"})`;
-    if ("error" in result) addRow(name, result);
-    else {
+  // What one command really takes with each stand-in: the fake's measured time includes its
+  // sleep; the double's was measured without its delay.
+  const kinds = [
+    { names: fakeNames, dokku: FAKE, env: () => fakeEnv(), perCommand: fakeCost },
+    {
+      names: doubleNames,
+      dokku: DOUBLE,
+      env: (dir: string) => doubleEnv(dir, DELAY_MS),
+      perCommand: doubleCost === undefined ? undefined : DELAY_MS + doubleCost,
+    },
+  ];
+  for (const kind of kinds) {
+    for (const [index, concurrency] of concurrencies.entries()) {
+      // Concurrency 1 takes 30-60 s per run: fewer repetitions.
+      const reps = concurrency === 1 ? Math.max(1, RUNTIME_REPS - 2) : RUNTIME_REPS;
+      const result = await measure({ args: [] }, reps, {
+        warmup: false,
+        before: fresh(kind.dokku, concurrency, kind.env),
+      });
+      const slots = idealSlots(graph, concurrency);
+      const ideal = floor + DELAY_MS * slots;
+      const name = `${kind.names[index]} (${reps} run${reps === 1 ? "" : "s"})`;
+      if ("error" in result) {
+        addRow(name, result);
+        continue;
+      }
       addRow(name, result, { base: ideal, max: 1.15 });
-      const adjusted = overhead === undefined
-        ? ""
-        : `; counting the double's own ${fmtMs(overhead)} per command, the bound is ${
-          fmtMs(floor + (DELAY_MS + overhead) * slots)
-        } (ratio ${(result.ms / (floor + (DELAY_MS + overhead) * slots)).toFixed(2)}x)`;
-      notes.push(
-        `${name}: ideal bound ${fmtMs(ideal)} (${slots} command slots)${adjusted}`,
-      );
+      const per = kind.perCommand;
+      const own = per === undefined ? "" : `; with the time one command of this stand-in really ` +
+        `takes (${fmtMs(per)}, measured above) the bound is ${fmtMs(floor + per * slots)} ` +
+        `(ratio ${(result.ms / (floor + per * slots)).toFixed(2)}x)`;
+      notes.push(`${name}: ideal bound ${fmtMs(ideal)} (${slots} command slots)${own}`);
     }
   }
+  if (doubleCost !== undefined) {
+    // The double is CPU-bound (a Deno start-up per call): its calls compete for the cores.
+    const cores = navigator.hardwareConcurrency;
+    notes.push(
+      `The dokku double rows are bounded by the double itself: each call is a Deno process ` +
+        `using about ${fmtMs(doubleCost)} of CPU, so ${graph.total} calls need about ` +
+        `${fmtMs(graph.total * doubleCost)} of CPU; with ${cores} cores no schedule finishes ` +
+        `before ${fmtMs(graph.total * doubleCost / cores)} plus the delays it can overlap. The ` +
+        "light fake rows measure dokompose's own overhead.",
+    );
+  }
   // No-op rerun: apply once (no delay), then time reruns against the same state.
-  const setup = await fresh(4, 0)();
+  const setup = await fresh(DOUBLE, 4, (dir) => doubleEnv(dir, 0))();
   const applied = await timeOnce(setup);
   if (applied.code !== 0) return void addRow(noop, { error: `first run: ${firstLine(applied)}` });
   addRow(noop, await measure(setup, REPS, { warmup: false }), { base: floor, max: 2 });
+}
+
+/** Environment for the light fake: a fixed delay per command. */
+function fakeEnv(): Record<string, string> {
+  return {
+    PATH: Deno.env.get("PATH") ?? "/usr/bin:/bin",
+    FAKE_DOKKU_DELAY: String(DELAY_MS / 1000),
+  };
 }
 
 /** Environment for the double: its state dir and delay, and deno on PATH for its shebang. */

@@ -8,6 +8,20 @@
  * directory into the artifact; those prefixes are rewritten to `npm/`. The bundle is written to a
  * temp file next to the output and renamed, so a failed build never leaves a partial file.
  *
+ * Start-up cost (see `bench/out/results.md`, "Start-up profile"): every Node built-in a bundle
+ * imports is initialised by Deno's Node compatibility layer when the bundle loads, 7-30 ms each
+ * (`node:process`, `node:fs`, `node:crypto`, `node:module` are the dear ones), whether or not the
+ * command ever calls it. Two measures keep them off the start-up path:
+ * - `--platform browser` selects the `yaml` package's ESM build (its `default` export condition)
+ *   instead of its CommonJS `node` build, which `require`s `node:process` (for
+ *   `process.emitWarning` and `LOG_TOKENS` debugging) and `node:buffer` (`!!binary`), and which
+ *   made the bundler add a `createRequire` shim from `node:module`. Our loader walks yaml's AST
+ *   itself (YAML 1.2 core schema), so neither difference is observable.
+ * - {@linkcode lazyNodeImports} turns the top-level imports of the built-ins in
+ *   {@linkcode LAZY_BUILTINS} into bindings that load the module on first use (commander imports
+ *   `node:child_process`, `node:fs` and `node:process` for executable subcommands and
+ *   `process.argv` defaults, which dokompose never uses).
+ *
  * @module
  */
 
@@ -18,18 +32,118 @@ export function scrubCachePaths(code: string): string {
   return code.replace(/(?:\.\.\/)*[^\s"'`]*\/npm\/registry\.npmjs\.org\//g, "npm/");
 }
 
+/**
+ * Node built-ins loaded on first use instead of at start-up. Not here: `node:events` (commander's
+ * `Command` class extends `EventEmitter` as the bundle loads) and `node:path` (used by every
+ * compose load; cheap once `node:events` is loaded).
+ */
+export const LAZY_BUILTINS: readonly string[] = [
+  "node:buffer",
+  "node:child_process",
+  "node:crypto",
+  "node:fs",
+  "node:module",
+  "node:process",
+  "node:util",
+];
+
+/** The helper the rewritten imports call; defined once at the top of the bundle. */
+const LAZY_HELPER = `var __lazyBuiltin = (specifier, name) => {
+  // Loads the built-in on first use (see scripts/build.ts). Values are functions or objects
+  // (checked at build time), so a proxy can stand in for them.
+  let value;
+  const load = () => {
+    if (value === undefined) {
+      const module = globalThis.process.getBuiltinModule(specifier);
+      value = name === "default" ? module : module[name];
+    }
+    return value;
+  };
+  return new Proxy(function () {}, {
+    get: (_target, key) => Reflect.get(load(), key),
+    set: (_target, key, v) => Reflect.set(load(), key, v),
+    has: (_target, key) => Reflect.has(load(), key),
+    apply: (_target, self, args) => Reflect.apply(load(), self, args),
+    construct: (_target, args) => Reflect.construct(load(), args),
+  });
+};
+`;
+
+/** One top-level `import ... from "node:..."` statement of a bundle. */
+interface BuiltinImport {
+  readonly statement: string;
+  readonly specifier: string;
+  /** [imported name ("default" for a default import), local name]. */
+  readonly bindings: readonly (readonly [string, string])[];
+}
+
+const IMPORT_LINE = /^import (.+) from "(node:[a-z_/]+)";$/gm;
+
+function parseImport(statement: string, clause: string, specifier: string): BuiltinImport {
+  const bindings: [string, string][] = [];
+  const named = /^\{([^}]*)\}$/.exec(clause);
+  if (named !== null) {
+    for (const part of (named[1] as string).split(",")) {
+      const words = part.trim().split(/\s+as\s+/);
+      const imported = words[0] as string;
+      bindings.push([imported, words[1] ?? imported]);
+    }
+  } else if (/^[A-Za-z_$][\w$]*$/.test(clause)) bindings.push(["default", clause]);
+  else throw new Error(`build: cannot make this import lazy: ${statement}`);
+  return { statement, specifier, bindings };
+}
+
+/**
+ * Rewrites the bundle's top-level imports of {@linkcode LAZY_BUILTINS} into lazy bindings, and
+ * returns the new code. `check(specifier, name)` must say whether the imported value is a function
+ * or an object (a proxy cannot stand in for a string such as `path.sep`); the build refuses
+ * anything else rather than produce a bundle that misbehaves.
+ */
+export function lazyNodeImports(
+  code: string,
+  check: (specifier: string, name: string) => boolean,
+): string {
+  let rewritten = 0;
+  const out = code.replace(IMPORT_LINE, (statement, clause: string, specifier: string) => {
+    if (!LAZY_BUILTINS.includes(specifier)) return statement;
+    const parsed = parseImport(statement, clause, specifier);
+    rewritten++;
+    return parsed.bindings.map(([imported, local]) => {
+      if (!check(specifier, imported)) {
+        throw new Error(`build: ${specifier} export "${imported}" is not a function or object`);
+      }
+      return `var ${local} = __lazyBuiltin(${JSON.stringify(specifier)}, ${
+        JSON.stringify(imported)
+      });`;
+    }).join("\n");
+  });
+  if (rewritten === 0) return out;
+  // After the bundler's own helpers (`var __defProp = ...`), before any module code.
+  const at = out.indexOf("\n\n");
+  return at < 0 ? LAZY_HELPER + out : `${out.slice(0, at + 1)}${LAZY_HELPER}${out.slice(at + 1)}`;
+}
+
+/** Whether a built-in's export is a function or an object (so a proxy can stand in for it). */
+function isProxyable(specifier: string, name: string): boolean {
+  // deno-lint-ignore no-explicit-any
+  const module = (globalThis as any).process.getBuiltinModule(specifier);
+  const value = name === "default" ? module : module?.[name];
+  return value !== null && (typeof value === "function" || typeof value === "object");
+}
+
 async function build(given: string): Promise<number> {
   const out = given.startsWith("/") ? given : `${Deno.cwd()}/${given}`;
   const dir = out.includes("/") ? out.slice(0, out.lastIndexOf("/")) : ".";
   await Deno.mkdir(dir, { recursive: true });
-  // Keep the `.js` extension: deno bundle picks the output's module format from it (without it,
-  // the bundle lacks the `createRequire` shim that npm modules' `require()` calls need).
+  // Keep the `.js` extension: deno bundle picks the output's module format from it.
   const tmp = `${out.replace(/\.js$/, "")}.${Deno.pid}.tmp.js`;
   try {
     const bundled = await new Deno.Command(Deno.execPath(), {
       args: [
         "bundle",
         "--quiet",
+        "--platform",
+        "browser",
         "--config",
         `${ROOT}/deno.json`,
         "-o",
@@ -44,7 +158,14 @@ async function build(given: string): Promise<number> {
       console.error("build: deno bundle failed");
       return 1;
     }
-    await Deno.writeTextFile(tmp, scrubCachePaths(await Deno.readTextFile(tmp)));
+    let code: string;
+    try {
+      code = lazyNodeImports(scrubCachePaths(await Deno.readTextFile(tmp)), isProxyable);
+    } catch (error) {
+      console.error(error instanceof Error ? error.message : String(error));
+      return 1;
+    }
+    await Deno.writeTextFile(tmp, code);
     await Deno.rename(tmp, out);
     return 0;
   } finally {

@@ -10,6 +10,9 @@ import type { TargetOptions } from "./main.ts";
 import type { Dokkufile } from "../dokkufile/types.ts";
 import { diag, type Diagnostic, hasErrors, renderText } from "../diagnostics/mod.ts";
 import {
+  addGeneratedFiles,
+  archiveKey,
+  type ArchiveSpec,
   buildTar,
   type CommandRunner,
   createRunner,
@@ -30,10 +33,10 @@ import {
   type RunEvent,
   type RunReport,
   type RunState,
-  sha256,
+  sha256Async,
   showArgv,
   StateFile,
-  stepArchives,
+  stepArchiveSpecs,
   TextProgress,
 } from "../runtime/mod.ts";
 
@@ -246,23 +249,36 @@ async function prepare(
   diagnostics.push(...secrets.diagnostics);
 
   // Build contexts: read and tar them now; their content hash is part of the checksum.
+  // Keyed by archiveKey: the context plus the generated files (FILE lines) added to it.
   const archives = new Map<string, Uint8Array>();
   const archiveHashes = new Map<string, string>();
   const base = dirname(read.path);
+  const specs = new Map<string, ArchiveSpec>();
+  for (const step of dokkufile.stages.flatMap((s) => s.steps)) {
+    for (const spec of stepArchiveSpecs(step)) specs.set(archiveKey(spec), spec);
+  }
+  const contexts = new Map<string, ReturnType<typeof readContext>>();
   // Sorted and unique: the same context may be used by several steps.
-  const contexts = [
-    ...new Set(dokkufile.stages.flatMap((s) => s.steps.flatMap((step) => stepArchives(step)))),
-  ].sort();
-  for (const context of contexts) {
+  for (const key of [...specs.keys()].sort()) {
+    const { context, files } = specs.get(key) as ArchiveSpec;
     const path = resolvePath(base, context);
-    const ctx = readContext(path);
-    if (ctx.error !== undefined) {
-      diagnostics.push(diag("DK5011", { context, path, reason: ctx.error }));
+    let ctx = contexts.get(context);
+    if (ctx === undefined) {
+      ctx = readContext(path);
+      contexts.set(context, ctx);
+      if (ctx.error !== undefined) {
+        diagnostics.push(diag("DK5011", { context, path, reason: ctx.error }));
+      }
+    }
+    if (ctx.error !== undefined) continue;
+    const added = addGeneratedFiles(ctx.entries, files ?? []);
+    if (added.conflict !== undefined) {
+      diagnostics.push(diag("DK5021", { context, path, reason: added.conflict }));
       continue;
     }
-    const tar = buildTar(ctx.entries);
-    archives.set(context, tar);
-    archiveHashes.set(context, sha256(tar));
+    const tar = buildTar(added.entries);
+    archives.set(key, tar);
+    archiveHashes.set(key, await sha256Async(tar));
   }
   if (hasErrors(diagnostics)) {
     report(diagnostics);
@@ -334,6 +350,9 @@ function countsLine(report: RunReport): string {
 
 /** `dokompose run DOKKUFILE`: runs it against the target. */
 export async function runRun(file: string, opts: RunOptions, io: CliIo): Promise<number> {
+  // First: the real io installs its SIGINT/SIGTERM handlers when the signal is asked for, and an
+  // interrupt must be caught from here on (before the state lock is taken), not kill the process.
+  const signal = io.signal;
   const concurrency = parseConcurrency(opts.concurrency);
   const verifyTimeout = parseSeconds(opts.verifyTimeout ?? "60");
   const json = opts.logFormat === "json";
@@ -418,7 +437,7 @@ export async function runRun(file: string, opts: RunOptions, io: CliIo): Promise
           jsonView?.onEvent(e);
         },
         verify: { timeoutMs: verifyTimeout, intervalMs: Math.min(1000, verifyTimeout / 20) },
-        ...(io.signal === undefined ? {} : { signal: io.signal }),
+        ...(signal === undefined ? {} : { signal }),
       });
     } finally {
       if (timer !== undefined) clearInterval(timer);

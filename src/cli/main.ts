@@ -14,6 +14,9 @@ import { VERSION } from "../version.ts";
 
 export type { CliIo };
 
+/** Columns that help text is wrapped at. */
+const HELP_WIDTH = 80;
+
 /** Options shared by every command that loads compose files. */
 export interface LoadOptions {
   file?: string[];
@@ -100,6 +103,12 @@ export async function main(args: readonly string[], io: CliIo): Promise<number> 
     .configureOutput({
       writeOut: (s) => io.stdout(s),
       writeErr: (s) => io.stderr(s),
+      // Help is wrapped at 80 columns and never coloured, whatever the terminal, so it is the
+      // same text everywhere (and commander never consults `process.stdout` or the environment).
+      getOutHelpWidth: () => HELP_WIDTH,
+      getErrHelpWidth: () => HELP_WIDTH,
+      getOutHasColors: () => false,
+      getErrHasColors: () => false,
     });
 
   addLoadOptions(
@@ -199,14 +208,22 @@ export async function main(args: readonly string[], io: CliIo): Promise<number> 
 
 function realIo(): CliIo {
   const encoder = new TextEncoder();
-  const controller = new AbortController();
-  const stop = () => controller.abort();
-  try {
-    Deno.addSignalListener("SIGINT", stop);
-    Deno.addSignalListener("SIGTERM", stop);
-  } catch {
-    // Signals are not available on every platform; the run simply cannot be interrupted cleanly.
-  }
+  let signal: AbortSignal | undefined;
+  // Signal handlers are installed when a command first asks for the signal (only run/plan do),
+  // so the other commands do not pay for them at start-up.
+  const interrupts = (): AbortSignal => {
+    if (signal !== undefined) return signal;
+    const controller = new AbortController();
+    signal = controller.signal;
+    const stop = () => controller.abort();
+    try {
+      Deno.addSignalListener("SIGINT", stop);
+      Deno.addSignalListener("SIGTERM", stop);
+    } catch {
+      // Signals are not available on every platform; the run simply cannot be interrupted cleanly.
+    }
+    return signal;
+  };
   return {
     stdout: (text) => {
       Deno.stdout.writeSync(encoder.encode(text));
@@ -217,7 +234,9 @@ function realIo(): CliIo {
     env: Deno.env.toObject(),
     cwd: Deno.cwd(),
     isTty: Deno.stdout.isTerminal(),
-    signal: controller.signal,
+    get signal() {
+      return interrupts();
+    },
   };
 }
 

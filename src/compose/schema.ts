@@ -457,7 +457,10 @@ function comparePaths(a: readonly (string | number)[], b: readonly (string | num
  * without duplicates.
  */
 export function validateComposeShape(tree: unknown): SchemaIssue[] {
-  const result = buildComposeSchema().root.safeParse(tree, { reportInput: true });
+  // jitless: zod's fast path compiles a parser per object schema with `new Function` on first
+  // use, which a CLI that validates one file per process never earns back (bench: ~5 ms less
+  // CPU for a 10-service compile, the same for 2000 services). Results and issues are the same.
+  const result = buildComposeSchema().root.safeParse(tree, { reportInput: true, jitless: true });
   if (result.success) return [];
   const mapper = new Mapper(tree);
   for (const issue of result.error.issues) mapper.map(issue, []);

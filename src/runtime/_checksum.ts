@@ -8,12 +8,18 @@
  * step that depends on it. Provenance (`source`) and `notes` are left out on purpose: moving a line
  * in a compose file must not rerun anything.
  */
-import { createHash } from "node:crypto";
-import type { Command, Step } from "../dokkufile/types.ts";
+import type { Command, StdinSpec, Step } from "../dokkufile/types.ts";
+import { archiveKey } from "./_archive.ts";
+import { sha256Hex, sha256HexAsync } from "./_sha256.ts";
 
 /** `sha256:<hex>` of a UTF-8 string or bytes. */
 export function sha256(data: string | Uint8Array): string {
-  return "sha256:" + createHash("sha256").update(data).digest("hex");
+  return "sha256:" + sha256Hex(data);
+}
+
+/** `sha256:<hex>` of bytes, computed natively (Web Crypto): for large inputs such as archives. */
+export async function sha256Async(data: Uint8Array): Promise<string> {
+  return "sha256:" + await sha256HexAsync(data);
 }
 
 /**
@@ -49,13 +55,25 @@ export function stepSecrets(step: Step): string[] {
   return [...names].sort();
 }
 
-/** Archive contexts a step's commands send on stdin, sorted and unique. */
-export function stepArchives(step: Step): string[] {
-  const contexts = new Set<string>();
+/** An archive a step sends on stdin: a context and the files added to it. */
+export type ArchiveSpec = Extract<StdinSpec, { readonly kind: "archive" }>;
+
+/** Archives a step's commands send on stdin, unique by {@linkcode archiveKey}, sorted by key. */
+export function stepArchiveSpecs(step: Step): ArchiveSpec[] {
+  const specs = new Map<string, ArchiveSpec>();
   for (const command of [...step.run, ...step.undo]) {
-    if (command.stdin?.kind === "archive") contexts.add(command.stdin.context);
+    if (command.stdin?.kind === "archive") specs.set(archiveKey(command.stdin), command.stdin);
   }
-  return [...contexts].sort();
+  // Sorted: map order follows command order, which is not what a checksum should depend on.
+  return [...specs.keys()].sort().map((key) => specs.get(key) as ArchiveSpec);
+}
+
+/**
+ * Keys ({@linkcode archiveKey}: the context, plus generated files) of the archives a step's
+ * commands send on stdin, sorted and unique.
+ */
+export function stepArchives(step: Step): string[] {
+  return stepArchiveSpecs(step).map(archiveKey);
 }
 
 function commandContent(command: Command): unknown {
@@ -66,7 +84,7 @@ function commandContent(command: Command): unknown {
 export interface ChecksumInputs {
   /** Secret name -> {@linkcode secretHash}. A secret missing here hashes as `missing`. */
   readonly secretHashes: ReadonlyMap<string, string>;
-  /** Archive context (as written in the step) -> content hash of its tar. */
+  /** {@linkcode archiveKey} (the context as written, plus generated files) -> hash of its tar. */
   readonly archiveHashes: ReadonlyMap<string, string>;
 }
 

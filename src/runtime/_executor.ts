@@ -1,7 +1,8 @@
 /**
  * The executor: a parallel walk of the plan's step graph (terraform's dag walk, ninja's
- * Builder). Steps start in Dokkufile order as soon as what they come after is done, at most
- * `concurrency` at a time, never two with the same lock. The first failure (or an interrupt)
+ * Builder). Steps start as soon as what they come after is done, at most `concurrency` at a
+ * time, never two with the same lock; among ready steps, the one heading the longest chain of
+ * remaining commands first (file order at concurrency 1). The first failure (or an interrupt)
  * stops new starts; running steps finish; then the steps applied in this run are rolled back.
  *
  * It reaches the target only through the injected {@linkcode CommandRunner} and reports through
@@ -15,6 +16,8 @@ import type { CommandPhase, RunEvent, ServiceStatus } from "./_events.ts";
 import { type Capture, captureFor, createdApp, type RestoreCommand } from "./_capture.ts";
 import { type Redactor, secretsJson } from "./_secrets.ts";
 import { rollbackSteps } from "./_rollback.ts";
+import { archiveKey } from "./_archive.ts";
+import { criticalPriorities } from "./_graph.ts";
 import { diag, type Diagnostic } from "../diagnostics/mod.ts";
 
 /** How deploys are verified. */
@@ -41,7 +44,7 @@ export interface ExecuteOptions {
   readonly saveState?: (state: RunState) => void;
   /** Resolved secret values by name (kept in memory only). */
   readonly secrets?: ReadonlyMap<string, string>;
-  /** Build-context tars by the `context` written in the step. */
+  /** Build-context tars by {@linkcode archiveKey} (the context written in the step, plus files). */
   readonly archives?: ReadonlyMap<string, Uint8Array>;
   /** Removes secret values from everything reported. */
   readonly redact?: Redactor;
@@ -141,7 +144,7 @@ export class CommandContext {
       const text = secretsJson(spec, this.#options.secrets ?? new Map());
       return text === undefined ? { error: "a secret it reads was not resolved" } : { stdin: text };
     }
-    const tar = this.#options.archives?.get(spec.context);
+    const tar = this.#options.archives?.get(archiveKey(spec));
     return tar === undefined
       ? { error: `the build context "${spec.context}" was not read` }
       : { stdin: tar };
@@ -202,6 +205,11 @@ function countProcesses(report: Record<string, unknown>): Map<string, number> {
     counts.set(m[1]!, (counts.get(m[1]!) ?? 0) + 1);
   }
   return counts;
+}
+
+/** The dokku commands a step runs when applied: its guard, its commands, one verify probe. */
+function stepWeight(step: Step): number {
+  return (step.guard === undefined ? 0 : 1) + step.run.length + (step.verify === undefined ? 0 : 1);
 }
 
 /**
@@ -281,14 +289,25 @@ export async function executePlan(plan: Plan, options: ExecuteOptions): Promise<
   const graph = plan.graph;
   const left = [...graph.indegree];
   const ready: PlannedStep[] = [];
+  // Which ready step starts first: one at a time, the first in the Dokkufile (the file runs top
+  // to bottom); in parallel, the one with the most commands still ahead of it on its longest
+  // chain of needs (ties: file order), so the longest chain never waits for shorter ones.
+  const priority = concurrency === 1
+    ? undefined
+    : criticalPriorities(graph, plan.steps.map((p) => p.action === "run" ? stepWeight(p.step) : 0));
+  const before = (a: PlannedStep, b: PlannedStep): boolean => {
+    const pa = priority?.[a.index] ?? 0;
+    const pb = priority?.[b.index] ?? 0;
+    return pa !== pb ? pa > pb : a.index < b.index;
+  };
   const settle = (nodes: number[]): void => {
     while (nodes.length > 0) {
       const node = nodes.pop()!;
       const p = node < graph.steps ? plan.steps[node] : undefined;
       if (p !== undefined && p.action === "run") {
-        // Kept in Dokkufile order: among ready steps, the first in the file starts first.
+        // Kept sorted by `before`: the loop below starts ready steps from the front.
         let i = ready.length;
-        while (i > 0 && ready[i - 1]!.index > p.index) i--;
+        while (i > 0 && before(p, ready[i - 1]!)) i--;
         ready.splice(i, 0, p);
         continue;
       }

@@ -133,3 +133,24 @@ export function topologicalOrder(graph: WalkGraph): { order: number[]; stuck: nu
   }
   return { order, stuck: [...stuckSet].sort((a, b) => a - b) };
 }
+
+/**
+ * The critical-path priority of every node (HLFET list scheduling): the heaviest chain of work
+ * from the node to the end of the walk, the node's own weight included. `weights[i]` is the work
+ * of step `i` (the dokku commands it will run; 0 for steps that are skipped); barriers weigh 0.
+ * Starting the ready step with the highest priority first keeps the longest chain moving, so a
+ * parallel walk is not held up at the end by a chain that started late.
+ */
+export function criticalPriorities(graph: WalkGraph, weights: readonly number[]): number[] {
+  const total = graph.dependents.length;
+  const priority: number[] = new Array(total).fill(0);
+  const { order } = topologicalOrder(graph);
+  // Reverse topological order: every dependent is final before the nodes it waits for.
+  for (let k = order.length - 1; k >= 0; k--) {
+    const node = order[k]!;
+    let after = 0;
+    for (const d of graph.dependents[node]!) after = Math.max(after, priority[d]!);
+    priority[node] = (node < graph.steps ? weights[node] ?? 0 : 0) + after;
+  }
+  return priority;
+}

@@ -11,12 +11,15 @@
  */
 export type { CommandRunner, RunRequest, RunResult } from "./runner.ts";
 export {
+  type ArchiveSpec,
   canonicalJson,
   type ChecksumInputs,
   ownChecksum,
   secretHash,
   sha256,
+  sha256Async,
   stepArchives,
+  stepArchiveSpecs,
   stepSecrets,
 } from "./_checksum.ts";
 export {
@@ -60,7 +63,15 @@ export {
   secretEnvNames,
   secretsJson,
 } from "./_secrets.ts";
-export { buildTar, dockerignoreMatcher, readContext, type TarEntry } from "./_archive.ts";
+export {
+  addGeneratedFiles,
+  archiveKey,
+  buildTar,
+  dockerignoreMatcher,
+  type GeneratedFile,
+  readContext,
+  type TarEntry,
+} from "./_archive.ts";
 export { LocalRunner, type LocalRunnerOptions } from "./_local.ts";
 export { createRunner, type RunnerOptions, type RunnerResult } from "./_runners.ts";
 export {
