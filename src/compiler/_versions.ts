@@ -6,6 +6,7 @@
  * Plugin commands (datastores, letsencrypt) are versioned by their plugin, not by Dokku, and do
  * not raise the minimum Dokku version.
  */
+import { PLUGIN_NAMES } from "../stack/mod.ts";
 
 interface Since {
   readonly since: string;
@@ -112,19 +113,8 @@ export function sinceOf(argv: readonly string[]): string | undefined {
   return since;
 }
 
-const PLUGINS = new Set([
-  "postgres",
-  "mysql",
-  "mariadb",
-  "redis",
-  "mongo",
-  "rabbitmq",
-  "memcached",
-  "elasticsearch",
-  "clickhouse",
-  "meilisearch",
-  "letsencrypt",
-]);
+/** Commands of the datastore plugins and of letsencrypt carry their own `since` data. */
+const PLUGINS = new Set<string>([...PLUGIN_NAMES, "letsencrypt"]);
 
 function isPluginCommand(command: string): boolean {
   return PLUGINS.has(command.split(":")[0] ?? "");

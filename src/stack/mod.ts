@@ -12,7 +12,7 @@ export { MAPPING, mappingRule, X_DOKKU_KEYS } from "./_mapping.ts";
 export type { MappingRule, MappingStatus } from "./_mapping.ts";
 export { parseImageRef } from "./_image.ts";
 export type { ImageParse, ImageRef } from "./_image.ts";
-export { pluginForImage, PLUGINS } from "./_datastores.ts";
+export { PLUGIN_NAMES, pluginForImage, PLUGINS } from "./_datastores.ts";
 export type { PluginInfo } from "./_datastores.ts";
 export { stackJsonSchema, stackSchema } from "./schema.ts";
 

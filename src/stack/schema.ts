@@ -6,6 +6,7 @@
 // so it would carry all 64 zod locales into the bundle (763 KB of zod instead of 181 KB).
 import * as z from "zod";
 import { STACK_VERSION } from "./model.ts";
+import { PLUGIN_NAMES } from "./_datastores.ts";
 
 function build() {
   const SourceRef = z.object({
@@ -14,18 +15,7 @@ function build() {
     key: z.string(),
   }).strict();
 
-  const Plugin = z.enum([
-    "postgres",
-    "mysql",
-    "mariadb",
-    "redis",
-    "mongo",
-    "rabbitmq",
-    "memcached",
-    "elasticsearch",
-    "clickhouse",
-    "meilisearch",
-  ]);
+  const Plugin = z.enum(PLUGIN_NAMES);
 
   const StringMap = z.record(z.string(), z.string());
 
