@@ -86,7 +86,8 @@ export function sortedJson(value: unknown): string {
   return JSON.stringify(sortDeep(value));
 }
 
-function sortDeep(value: unknown): unknown {
+/** `value` with every object's keys sorted, recursively (for deterministic output). */
+export function sortDeep(value: unknown): unknown {
   if (Array.isArray(value)) return value.map(sortDeep);
   if (value !== null && typeof value === "object") {
     const out: Record<string, unknown> = {};

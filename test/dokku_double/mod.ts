@@ -208,6 +208,7 @@ export async function withLock<T>(stateDir: string, fn: () => Promise<T>): Promi
 }
 
 export { splitSshCommand, splitXargs } from "./_split.ts";
+export { sortDeep } from "./_util.ts";
 export type { SplitResult } from "./_split.ts";
 export { execute, readsStdin } from "./_commands.ts";
 export type { ExecContext, StdinData } from "./_commands.ts";

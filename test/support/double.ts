@@ -18,6 +18,7 @@ import {
   type LogEntry,
   readLog,
   readState,
+  sortDeep,
   STATE_FILE,
 } from "../dokku_double/mod.ts";
 import { validateArgv } from "./dokku_spec.ts";
@@ -230,18 +231,6 @@ export function snapshotState(state: DoubleState): StateSnapshot {
     storage: sortDeep(state.storage) as Record<string, unknown>,
     global: sortDeep(state.global),
   };
-}
-
-function sortDeep(value: unknown): unknown {
-  if (Array.isArray(value)) return value.map(sortDeep);
-  if (value !== null && typeof value === "object") {
-    const out: Record<string, unknown> = {};
-    for (const k of Object.keys(value).sort()) {
-      out[k] = sortDeep((value as Record<string, unknown>)[k]);
-    }
-    return out;
-  }
-  return value;
 }
 
 export { emptyState };
