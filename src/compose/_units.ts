@@ -339,13 +339,28 @@ export const CAST_PATHS: readonly { readonly path: readonly string[]; readonly k
     ] as const).map(([path, kind]) => ({ path, kind })),
   ];
 
+let byLength: Map<number, (typeof CAST_PATHS)[number][]> | undefined;
+
+function castPathsOfLength(length: number): readonly (typeof CAST_PATHS)[number][] {
+  if (byLength === undefined) {
+    byLength = new Map();
+    for (const entry of CAST_PATHS) {
+      const list = byLength.get(entry.path.length);
+      if (list === undefined) byLength.set(entry.path.length, [entry]);
+      else list.push(entry);
+    }
+  }
+  return byLength.get(length) ?? [];
+}
+
 /**
  * The cast kind for a concrete path (`["services", "web", "ports", 0, "target"]`), if any.
  * String segments match `*`; number segments match `[]`.
  */
 export function castKindAt(path: readonly (string | number)[]): CastKind | undefined {
-  for (const entry of CAST_PATHS) {
-    if (entry.path.length !== path.length) continue;
+  // Only the entries of the path's length (in table order, so the first match is the same):
+  // this runs for every string value of a compose file.
+  for (const entry of castPathsOfLength(path.length)) {
     let match = true;
     for (let i = 0; i < path.length && match; i++) {
       const want = entry.path[i];

@@ -2,7 +2,8 @@
  * Shape validation of a raw compose tree (after interpolation, before canonicalization), with
  * every problem mapped to a registered DK22xx diagnostic code, and the JSON schema of the model.
  *
- * The zod schema lives in `_schema.ts` and is built on first use, not at import time.
+ * The zod schema lives in `_schema.ts` and is built on first use, not at import time; validation
+ * builds only the parts of it a document uses.
  *
  * @module
  */
@@ -10,7 +11,12 @@
 // so it would carry all 64 zod locales into the bundle (763 KB of zod instead of 181 KB).
 import * as z from "zod";
 import { diag, type Diagnostic, type Span } from "../diagnostics/mod.ts";
-import { buildComposeSchema, type CustomParams } from "./_schema.ts";
+import {
+  buildComposeSchema,
+  composeSchemaFor,
+  type CustomParams,
+  NAME_PATTERN,
+} from "./_schema.ts";
 
 /**
  * Every compose-spec service key, sorted (compose-spec `170098ba`). The compiler's mapping table
@@ -451,16 +457,91 @@ function comparePaths(a: readonly (string | number)[], b: readonly (string | num
   return a.length - b.length;
 }
 
+function isPlainMapping(value: unknown): value is Record<string, unknown> {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
+}
+
+/** What zod's `z.number()` accepts (it refuses NaN and infinities). */
+function isFiniteNumber(value: unknown): boolean {
+  return typeof value === "number" && Number.isFinite(value);
+}
+
+/** True for a list of `item`s without duplicates (the model's `uniqueItems` lists). */
+function isUniqueList(value: unknown, item: (v: unknown) => boolean): boolean {
+  if (!Array.isArray(value)) return false;
+  const seen = new Set<string>();
+  for (const element of value) {
+    if (!item(element)) return false;
+    // Scalars only here, so JSON text is the model's duplicate key (`stableKey`).
+    const key = JSON.stringify(element);
+    if (seen.has(key)) return false;
+    seen.add(key);
+  }
+  return true;
+}
+
+const isString = (value: unknown): boolean => typeof value === "string";
+const isEnvValue = (value: unknown): boolean =>
+  value === null || typeof value === "string" || typeof value === "boolean" ||
+  isFiniteNumber(value);
+
+/**
+ * Service keys the fast path knows, each with a check that accepts only what the model accepts
+ * (it may refuse more: anything it refuses goes through the full model).
+ */
+const SIMPLE_SERVICE_KEYS: Readonly<Record<string, (value: unknown) => boolean>> = {
+  image: isString,
+  // list_or_dict: a mapping with non-empty keys and scalar values, or a unique list of strings.
+  environment: (value) =>
+    isPlainMapping(value)
+      ? Object.entries(value).every(([key, v]) => key !== "" && isEnvValue(v))
+      : isUniqueList(value, isString),
+  ports: (value) => isUniqueList(value, (p) => typeof p === "string" || isFiniteNumber(p)),
+  // The short form only (list_of_strings); the long form goes through the model.
+  depends_on: (value) => isUniqueList(value, isString),
+};
+
+/**
+ * True when `tree` is plainly valid: only the most common keys, each in a form checked here
+ * exactly as the model checks it. Such a file (most files) is never given to zod, whose schema
+ * costs more to build than the file takes to check; everything else is.
+ * `test/compose_schema_fast_test.ts` checks that the model accepts whatever this accepts.
+ */
+export function isPlainlyValid(tree: unknown): boolean {
+  if (!isPlainMapping(tree)) return false;
+  for (const [key, value] of Object.entries(tree)) {
+    if (key.startsWith("x-")) continue;
+    if (key === "name" || key === "version") {
+      if (typeof value !== "string") return false;
+    } else if (key === "services") {
+      if (!isPlainMapping(value)) return false;
+      for (const [name, service] of Object.entries(value)) {
+        if (!NAME_PATTERN.test(name) || !isPlainMapping(service)) return false;
+        for (const [field, setting] of Object.entries(service)) {
+          if (field.startsWith("x-")) continue;
+          if (!Object.hasOwn(SIMPLE_SERVICE_KEYS, field)) return false;
+          if (!(SIMPLE_SERVICE_KEYS[field] as (v: unknown) => boolean)(setting)) return false;
+        }
+      }
+    } else {
+      return false;
+    }
+  }
+  return true;
+}
+
 /**
  * Validates the shape of a raw compose tree against the compose specification. Returns every
  * problem found (none when valid), each with a registered DK22xx code, sorted by path then code,
  * without duplicates.
  */
 export function validateComposeShape(tree: unknown): SchemaIssue[] {
+  if (isPlainlyValid(tree)) return [];
   // jitless: zod's fast path compiles a parser per object schema with `new Function` on first
   // use, which a CLI that validates one file per process never earns back (bench: ~5 ms less
   // CPU for a 10-service compile, the same for 2000 services). Results and issues are the same.
-  const result = buildComposeSchema().root.safeParse(tree, { reportInput: true, jitless: true });
+  // Only the parts of the model the document uses (the same issues as the full model).
+  const result = composeSchemaFor(tree).safeParse(tree, { reportInput: true, jitless: true });
   if (result.success) return [];
   const mapper = new Mapper(tree);
   for (const issue of result.error.issues) mapper.map(issue, []);

@@ -55,8 +55,10 @@ export function pathKey(path: YamlPath): string {
 
 /** The key of the span of a mapping key itself (`foo` in `foo: bar`) in span maps. */
 export function keyPathKey(path: YamlPath): string {
-  return path.join(SEP) + "\u0002";
+  return path.join(SEP) + KEY_MARK;
 }
+
+const KEY_MARK = "\u0002";
 
 const TAG_NAMES = ["!reset", "!override"] as const;
 const CUSTOM_TAGS = TAG_NAMES.flatMap((tag) => [
@@ -241,9 +243,11 @@ function convertMap(
     const childPath = [...path, key];
     const value = pair.value;
     if (ctx.aliasDepth === 0) {
-      ctx.spans.set(keyPathKey(childPath), keySpan);
+      // One join for both keys (`keyPathKey` is `pathKey` plus a marker): this runs per key.
+      const at = pathKey(childPath);
+      ctx.spans.set(at + KEY_MARK, keySpan);
       ctx.spans.set(
-        pathKey(childPath),
+        at,
         isScalar(value) && value.range !== undefined ? spanOf(ctx, value.range) : keySpan,
       );
     }
