@@ -100,7 +100,12 @@ interface MStage {
 class Reader {
   readonly #file: string;
   readonly #bag = new DiagnosticBag();
-  readonly #spans = new Map<string, Span>();
+  /**
+   * Spans by model path, recorded as pairs and indexed on the first {@linkcode locate} (only a
+   * problem needs one): joining every token's path while reading costs more than the reading.
+   */
+  readonly #recorded: (ModelPath | string | number | undefined)[] = [];
+  #spans: Map<string, Span> | undefined;
   #lineNo = 0;
   #line = "";
   readonly #header: {
@@ -137,14 +142,34 @@ class Reader {
     return this.#span(token.offset, token.raw.length);
   }
 
-  #record(path: ModelPath, span: Span): void {
-    this.#spans.set(path.join("."), span);
+  /**
+   * Records where `path` (then `key`, when given: one more path element, without copying `path`)
+   * is written: `length` characters at `offset` of the current line.
+   */
+  #record(path: ModelPath, offset: number, length: number, key?: string | number): void {
+    this.#recorded.push(path, key, this.#lineNo, offset, length);
   }
 
   /** The span recorded for `path`, or for its closest recorded parent. */
   locate(path: ModelPath): Span | undefined {
+    let spans = this.#spans;
+    if (spans === undefined) {
+      // In recording order: a path recorded twice keeps its last span.
+      spans = new Map();
+      const recorded = this.#recorded;
+      for (let i = 0; i < recorded.length; i += 5) {
+        const key = recorded[i + 1] as string | number | undefined;
+        const [line, offset, length] = recorded.slice(i + 2, i + 5) as number[];
+        const path = recorded[i] as ModelPath;
+        spans.set(
+          key === undefined ? path.join(".") : [...path, key].join("."),
+          this.#span(offset as number, length as number, line),
+        );
+      }
+      this.#spans = spans;
+    }
     for (let n = path.length; n > 0; n--) {
-      const span = this.#spans.get(path.slice(0, n).join("."));
+      const span = spans.get(path.slice(0, n).join("."));
       if (span !== undefined) return span;
     }
     return undefined;
@@ -256,7 +281,7 @@ class Reader {
     }
     let offset = option.valueOffset;
     return option.value.split(",").map((part, i) => {
-      this.#record([...path, i], this.#span(offset, part.length));
+      this.#record(path, offset, part.length, i);
       offset += part.length + 1;
       return Number(part);
     });
@@ -298,10 +323,11 @@ class Reader {
       );
       return;
     }
-    this.#record(["format"], this.#span(first.indexOf("syntax"), first.length));
+    this.#record(["format"], first.indexOf("syntax"), first.length);
     for (let i = 1; i < lines.length; i++) {
       this.#lineNo = i + 1;
-      this.#line = (lines[i] as string).replace(/\r$/, "");
+      const line = lines[i] as string;
+      this.#line = line.endsWith("\r") ? line.slice(0, -1) : line;
       this.#readLine();
     }
     for (const directive of Object.keys(SINGLE_HEADER)) {
@@ -317,7 +343,9 @@ class Reader {
 
   #readLine(): void {
     const line = this.#line;
-    const indent = line.length - line.replace(/^[ \t]+/, "").length;
+    let indent = 0;
+    // Blanks counted by character code: this runs for every line.
+    for (let c = line.charCodeAt(0); c === 0x20 || c === 0x09; c = line.charCodeAt(++indent));
     const content = line.slice(indent);
     if (content === "") return;
     if (content.startsWith("#")) {
@@ -498,7 +526,7 @@ class Reader {
         this.#wordError(decoded.error);
         return;
       }
-      this.#record([...step.path, "notes", step.notes.length], this.#span(indent, content.length));
+      this.#record([...step.path, "notes", step.notes.length], indent, content.length);
       step.notes.push(decoded.value);
       return;
     }
@@ -527,7 +555,7 @@ class Reader {
       return;
     }
     if (key === undefined) return;
-    this.#record([...step.path, "source", step.source.length], this.#span(indent, content.length));
+    this.#record([...step.path, "source", step.source.length], indent, content.length);
     step.source.push({ file: fileDecoded.value, line: Number(place[2]), key });
   }
 
@@ -565,11 +593,15 @@ class Reader {
     const value = this.#word(valueToken);
     if (value === undefined) return;
     if (key === undefined) {
-      this.#record(["secrets", this.#header.secrets.length], this.#at(valueToken));
+      this.#record(
+        ["secrets", this.#header.secrets.length],
+        valueToken.offset,
+        valueToken.raw.length,
+      );
       this.#header.secrets.push(value);
       return;
     }
-    this.#record([key], this.#at(valueToken));
+    this.#record([key], valueToken.offset, valueToken.raw.length);
     this.#header[key] = value;
   }
 
@@ -608,10 +640,10 @@ class Reader {
     const key = options.get("key");
     if (key !== undefined) warning.key = key.value;
     const path = ["warnings", this.#header.warnings.length];
-    this.#record(path, this.#at(head));
-    this.#record([...path, "code"], this.#at(codeToken));
+    this.#record(path, head.offset, head.raw.length);
+    this.#record(path, codeToken.offset, codeToken.raw.length, "code");
     if (lineOption !== undefined) {
-      this.#record([...path, "line"], this.#span(lineOption.valueOffset, lineOption.value.length));
+      this.#record(path, lineOption.valueOffset, lineOption.value.length, "line");
     }
     this.#header.warnings.push(warning);
   }
@@ -634,7 +666,7 @@ class Reader {
     }
     const values = this.#words(names);
     if (values === undefined) return undefined;
-    names.forEach((token, i) => this.#record([...path, i], this.#at(token)));
+    names.forEach((token, i) => this.#record(path, token.offset, token.raw.length, i));
     return values;
   }
 
@@ -645,7 +677,7 @@ class Reader {
     const stage: MStage = { name: "", needs: [], steps: [] };
     // A broken STAGE line still opens a stage, so its steps are read (and checked) in place.
     this.#stages.push(stage);
-    this.#record(path, this.#at(head));
+    this.#record(path, head.offset, head.raw.length);
     if (nameToken === undefined) {
       this.#missing("STAGE", "a name", this.#at(head));
       return;
@@ -653,7 +685,7 @@ class Reader {
     const name = this.#word(nameToken);
     if (name !== undefined) {
       stage.name = name;
-      this.#record([...path, "name"], this.#at(nameToken));
+      this.#record(path, nameToken.offset, nameToken.raw.length, "name");
     }
     stage.needs = this.#needs("STAGE", rest, [...path, "needs"]) ?? [];
   }
@@ -691,7 +723,7 @@ class Reader {
     };
     stage.steps.push(step);
     this.#step = step;
-    this.#record(path, this.#at(head));
+    this.#record(path, head.offset, head.raw.length);
     const [idToken, lockKeyword, lockToken, ...rest] = args;
     if (idToken === undefined) {
       this.#missing("STEP", "an id", this.#at(head));
@@ -700,7 +732,7 @@ class Reader {
     const id = this.#word(idToken);
     if (id !== undefined) {
       step.id = id;
-      this.#record([...path, "id"], this.#at(idToken));
+      this.#record(path, idToken.offset, idToken.raw.length, "id");
     }
     if (lockKeyword === undefined || lockKeyword.raw !== "LOCK" || lockToken === undefined) {
       if (lockKeyword !== undefined && lockKeyword.raw !== "LOCK") {
@@ -713,7 +745,7 @@ class Reader {
     const lock = this.#word(lockToken);
     if (lock !== undefined) {
       step.lock = lock;
-      this.#record([...path, "lock"], this.#at(lockToken));
+      this.#record(path, lockToken.offset, lockToken.raw.length, "lock");
     }
     step.needs = this.#needs("STEP", rest, [...path, "needs"]) ?? [];
   }
@@ -725,8 +757,9 @@ class Reader {
     }
     const argv = this.#words(tokens);
     if (argv === undefined) return undefined;
-    this.#record(path, this.#at(tokens[0] as Token));
-    tokens.forEach((token, i) => this.#record([...path, i], this.#at(token)));
+    const first = tokens[0] as Token;
+    this.#record(path, first.offset, first.raw.length);
+    tokens.forEach((token, i) => this.#record(path, token.offset, token.raw.length, i));
     return argv;
   }
 
@@ -740,7 +773,7 @@ class Reader {
       return;
     }
     step.guardAt = this.#at(head);
-    this.#record(path, this.#at(head));
+    this.#record(path, head.offset, head.raw.length);
     const { options, rest, ok } = this.#options("GUARD", args, ["present", "missing"]);
     const exits: Partial<Record<"present" | "missing", number[]>> = {};
     for (const name of ["present", "missing"] as const) {
@@ -750,7 +783,7 @@ class Reader {
         continue;
       }
       const at = [...path, `${name}Exit`];
-      this.#record(at, this.#span(option.valueOffset, option.value.length));
+      this.#record(at, option.valueOffset, option.value.length);
       const codes = this.#exitCodes(option, at);
       if (codes !== undefined) exits[name] = codes;
     }
@@ -766,7 +799,7 @@ class Reader {
     // Added even when broken, so its STDIN and ACCEPT lines attach to it and are checked.
     list.push(command);
     step.last = { command, path };
-    this.#record(path, this.#at(head));
+    this.#record(path, head.offset, head.raw.length);
     command.argv = this.#argv(directive, args, head, [...path, "argv"]) ?? [];
   }
 
@@ -780,7 +813,7 @@ class Reader {
       return;
     }
     command.stdinAt = this.#at(head);
-    this.#record(at, this.#at(head));
+    this.#record(at, head.offset, head.raw.length);
     const [kindToken, ...rest] = args;
     if (kindToken === undefined) {
       this.#missing("STDIN", "a kind ('secrets-json' or 'archive')", this.#at(head));
@@ -798,7 +831,7 @@ class Reader {
       }
       const context = this.#word(contextToken);
       if (context === undefined) return;
-      this.#record([...at, "context"], this.#at(contextToken));
+      this.#record(at, contextToken.offset, contextToken.raw.length, "context");
       command.stdin = { kind: "archive", context };
       return;
     }
@@ -832,7 +865,7 @@ class Reader {
         ok = false;
         return;
       }
-      this.#record([...at, "secrets", i], this.#at(token));
+      this.#record([...at, "secrets", i], token.offset, token.raw.length);
       secrets.push({ key: pair.slice(0, eq), secret: pair.slice(eq + 1) });
     });
     if (ok) command.stdin = { kind: "secrets-json", secrets };
@@ -872,9 +905,9 @@ class Reader {
     const content = this.#word(contentToken);
     if (filePath === undefined || content === undefined) return;
     const at = [...path, "stdin", "files", command.files.length];
-    this.#record(at, this.#at(head));
-    this.#record([...at, "path"], this.#at(pathToken));
-    this.#record([...at, "content"], this.#at(contentToken));
+    this.#record(at, head.offset, head.raw.length);
+    this.#record(at, pathToken.offset, pathToken.raw.length, "path");
+    this.#record(at, contentToken.offset, contentToken.raw.length, "content");
     command.files.push({ path: filePath, content });
   }
 
@@ -916,11 +949,11 @@ class Reader {
     }
     const output = options.get("output");
     if (!good || exit === undefined || output === undefined) return;
-    this.#record(at, this.#at(head));
+    this.#record(at, head.offset, head.raw.length);
     if (exitOption !== undefined) {
-      this.#record([...at, "exit"], this.#span(exitOption.valueOffset, exitOption.value.length));
+      this.#record(at, exitOption.valueOffset, exitOption.value.length, "exit");
     }
-    this.#record([...at, "output"], this.#span(output.valueOffset, output.value.length));
+    this.#record(at, output.valueOffset, output.value.length, "output");
     const accept: Mutable<Accept> = { exit, output: output.value, as: "unchanged" };
     if (then !== undefined) accept.then = then;
     command.accept.push(accept);
@@ -936,14 +969,14 @@ class Reader {
       return;
     }
     step.verifyAt = this.#at(head);
-    this.#record(path, this.#at(head));
+    this.#record(path, head.offset, head.raw.length);
     const [appToken, ...pairs] = args;
     if (appToken === undefined) {
       this.#missing("VERIFY", "an app name", this.#at(head));
       return;
     }
     const app = this.#word(appToken);
-    this.#record([...path, "app"], this.#at(appToken));
+    this.#record(path, appToken.offset, appToken.raw.length, "app");
     const processes: Record<string, number> = {};
     let ok = app !== undefined;
     for (const token of pairs) {
@@ -969,7 +1002,7 @@ class Reader {
         ok = false;
         continue;
       }
-      this.#record([...path, "processes", type], this.#at(token));
+      this.#record([...path, "processes", type], token.offset, token.raw.length);
       // defineProperty: a "__proto__" process type stays data (and fails validation).
       Object.defineProperty(processes, type, {
         value: Number(count),

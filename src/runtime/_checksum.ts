@@ -22,17 +22,35 @@ export async function sha256Async(data: Uint8Array): Promise<string> {
   return "sha256:" + await sha256HexAsync(data);
 }
 
+function isScalar(value: unknown): boolean {
+  return value === null || typeof value === "string" || typeof value === "number" ||
+    typeof value === "boolean";
+}
+
 /**
  * JSON with object keys sorted (recursively), so the text never depends on the order in which an
  * object's keys were created.
  */
 export function canonicalJson(value: unknown): string {
   if (value === null || typeof value !== "object") return JSON.stringify(value) ?? "null";
-  if (Array.isArray(value)) return "[" + value.map((v) => canonicalJson(v)).join(",") + "]";
+  // Built by concatenation, without intermediate arrays: a plan serializes every step's content.
+  if (Array.isArray(value)) {
+    // A list of scalars (argv, most lists) is the same text as JSON.stringify's, made natively.
+    if (value.every(isScalar)) return JSON.stringify(value);
+    let out = "[";
+    for (let i = 0; i < value.length; i++) out += (i === 0 ? "" : ",") + canonicalJson(value[i]);
+    return out + "]";
+  }
   const record = value as Record<string, unknown>;
   // Sorted: the key order of a parsed or built object is an accident, not content.
-  const keys = Object.keys(record).filter((k) => record[k] !== undefined).sort();
-  return "{" + keys.map((k) => JSON.stringify(k) + ":" + canonicalJson(record[k])).join(",") + "}";
+  const keys = Object.keys(record).sort();
+  let out = "{";
+  for (const key of keys) {
+    const item = record[key];
+    if (item === undefined) continue;
+    out += (out.length === 1 ? "" : ",") + JSON.stringify(key) + ":" + canonicalJson(item);
+  }
+  return out + "}";
 }
 
 /**

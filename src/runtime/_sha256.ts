@@ -79,34 +79,68 @@ const encoder = new TextEncoder();
 const w = new Uint32Array(64);
 const h = new Uint32Array(8);
 
+/** Two hex digits per byte value: one table lookup per byte instead of a number conversion. */
+const HEX: readonly string[] = Array.from(
+  { length: 256 },
+  (_, i) => i.toString(16).padStart(2, "0"),
+);
+
 function hex(words: Uint32Array): string {
   let out = "";
-  for (const word of words) out += word.toString(16).padStart(8, "0");
+  for (let i = 0; i < 8; i++) {
+    const word = words[i] as number;
+    out += (HEX[word >>> 24] as string) + (HEX[(word >>> 16) & 0xff] as string) +
+      (HEX[(word >>> 8) & 0xff] as string) + (HEX[word & 0xff] as string);
+  }
   return out;
 }
 
+/**
+ * The padded message, reused from call to call (grown when needed): a plan hashes hundreds of
+ * strings, and a fresh buffer (plus an encoded copy) for each is garbage to collect.
+ */
+let scratch = new Uint8Array(4096);
+
 /** Lower-case hex SHA-256 of a string (as UTF-8) or bytes. */
 export function sha256Hex(data: string | Uint8Array): string {
-  const bytes = typeof data === "string" ? encoder.encode(data) : data;
-  const length = bytes.length;
-  const padded = new Uint8Array(((length + 9 + 63) >>> 6) << 6);
-  padded.set(bytes);
+  // UTF-8 takes at most 3 bytes per UTF-16 unit; 72 more for the padding.
+  const room = (typeof data === "string" ? data.length * 3 : data.length) + 72;
+  if (scratch.length < room) scratch = new Uint8Array(Math.max(room, scratch.length * 2));
+  const padded = scratch;
+  let length: number;
+  if (typeof data === "string") {
+    length = encoder.encodeInto(data, padded).written;
+  } else {
+    padded.set(data);
+    length = data.length;
+  }
+  const end = ((length + 9 + 63) >>> 6) << 6;
+  padded.fill(0, length, end);
   padded[length] = 0x80;
-  const view = new DataView(padded.buffer);
-  view.setUint32(padded.length - 8, Math.floor(length / 0x20000000));
-  view.setUint32(padded.length - 4, (length << 3) >>> 0);
-  h.set([
-    0x6a09e667,
-    0xbb67ae85,
-    0x3c6ef372,
-    0xa54ff53a,
-    0x510e527f,
-    0x9b05688c,
-    0x1f83d9ab,
-    0x5be0cd19,
-  ]);
-  for (let offset = 0; offset < padded.length; offset += 64) {
-    for (let i = 0; i < 16; i++) w[i] = view.getUint32(offset + i * 4);
+  const high = Math.floor(length / 0x20000000);
+  const low = (length << 3) >>> 0;
+  padded[end - 8] = high >>> 24;
+  padded[end - 7] = high >>> 16;
+  padded[end - 6] = high >>> 8;
+  padded[end - 5] = high;
+  padded[end - 4] = low >>> 24;
+  padded[end - 3] = low >>> 16;
+  padded[end - 2] = low >>> 8;
+  padded[end - 1] = low;
+  h[0] = 0x6a09e667;
+  h[1] = 0xbb67ae85;
+  h[2] = 0x3c6ef372;
+  h[3] = 0xa54ff53a;
+  h[4] = 0x510e527f;
+  h[5] = 0x9b05688c;
+  h[6] = 0x1f83d9ab;
+  h[7] = 0x5be0cd19;
+  for (let offset = 0; offset < end; offset += 64) {
+    // Big-endian words, read byte by byte (a DataView call per word is slower until optimized).
+    for (let i = 0, j = offset; i < 16; i++, j += 4) {
+      w[i] = ((padded[j] as number) << 24) | ((padded[j + 1] as number) << 16) |
+        ((padded[j + 2] as number) << 8) | (padded[j + 3] as number);
+    }
     for (let i = 16; i < 64; i++) {
       const x = w[i - 15] as number;
       const y = w[i - 2] as number;
