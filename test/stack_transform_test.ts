@@ -9,7 +9,7 @@ import {
 } from "../src/stack/mod.ts";
 import { loadProject } from "../src/compose/mod.ts";
 import type { ComposeModel } from "../src/compose/types.ts";
-import { sha256Hex } from "../src/stack/_sha256.ts";
+import { sha256Hex } from "../src/hash/mod.ts";
 import { loaded, shopModel, shuffled } from "./support/stack_project.ts";
 
 const started = { condition: "service_started", required: true };

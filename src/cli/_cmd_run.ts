@@ -8,6 +8,7 @@ import type { CliIo } from "./_io.ts";
 import { EXIT_FAILURE, EXIT_OK, UsageError } from "./_io.ts";
 import type { TargetOptions } from "./main.ts";
 import type { Dokkufile } from "../dokkufile/types.ts";
+import { resolvePath } from "../runtime/files.ts";
 import { diag, type Diagnostic, hasErrors, renderText } from "../diagnostics/mod.ts";
 import {
   addGeneratedFiles,
@@ -51,17 +52,6 @@ export interface RunOptions extends TargetOptions {
 export interface PlanCliOptions extends TargetOptions {
   detailedExitcode?: boolean;
   format?: "text" | "json";
-}
-
-function resolvePath(cwd: string, path: string): string {
-  if (path.startsWith("/")) return path;
-  const parts = cwd.split("/").filter((p) => p !== "");
-  for (const part of path.split("/")) {
-    if (part === "" || part === ".") continue;
-    if (part === "..") parts.pop();
-    else parts.push(part);
-  }
-  return "/" + parts.join("/");
 }
 
 function dirname(path: string): string {

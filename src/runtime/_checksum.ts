@@ -10,7 +10,7 @@
  */
 import type { Command, StdinSpec, Step } from "../dokkufile/types.ts";
 import { archiveKey } from "./_archive.ts";
-import { sha256Hex, sha256HexAsync } from "./_sha256.ts";
+import { sha256Hex, sha256HexAsync } from "../hash/mod.ts";
 
 /** `sha256:<hex>` of a UTF-8 string or bytes. */
 export function sha256(data: string | Uint8Array): string {

@@ -4,6 +4,7 @@
  */
 import type { CommandRunner } from "./runner.ts";
 import { LocalRunner } from "./_local.ts";
+import { resolvePath } from "./files.ts";
 
 /** Options for {@linkcode createRunner}. */
 export interface RunnerOptions {
@@ -23,17 +24,6 @@ export interface RunnerOptions {
 export type RunnerResult =
   | { readonly ok: true; readonly runner: CommandRunner }
   | { readonly ok: false; readonly error: string };
-
-function resolvePath(cwd: string, path: string): string {
-  if (path.startsWith("/")) return path;
-  const parts = cwd.split("/").filter((p) => p !== "");
-  for (const part of path.split("/")) {
-    if (part === "" || part === ".") continue;
-    if (part === "..") parts.pop();
-    else parts.push(part);
-  }
-  return "/" + parts.join("/");
-}
 
 /** Makes the runner the options select. */
 export async function createRunner(options: RunnerOptions): Promise<RunnerResult> {

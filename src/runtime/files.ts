@@ -1,6 +1,6 @@
 /**
- * File-system facts shared by the two I/O edges (the CLI's output writer and the runtime's state
- * file). Importing it loads nothing else.
+ * File-system helpers shared by the two I/O edges (the CLI and the runtime). Importing it loads
+ * nothing else.
  */
 
 /**
@@ -15,4 +15,20 @@ export function isSpecialFile(path: string): boolean {
   } catch {
     return false;
   }
+}
+
+/**
+ * `path` made absolute against the absolute directory `cwd`, with `.` and `..` resolved (POSIX
+ * paths). Written here instead of using `node:path`, whose Node compatibility layer costs
+ * start-up time on every `run`.
+ */
+export function resolvePath(cwd: string, path: string): string {
+  if (path.startsWith("/")) return path;
+  const parts = cwd.split("/").filter((p) => p !== "");
+  for (const part of path.split("/")) {
+    if (part === "" || part === ".") continue;
+    if (part === "..") parts.pop();
+    else parts.push(part);
+  }
+  return "/" + parts.join("/");
 }

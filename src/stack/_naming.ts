@@ -2,7 +2,7 @@
  * Dokku naming rules (SEMANTICS.md section 3): every name the Stack holds is valid for Dokku.
  * Pure string functions; collisions are detected by the transform.
  */
-import { sha256Hex } from "./_sha256.ts";
+import { sha256Hex } from "../hash/mod.ts";
 
 /** New app names: `^[a-z0-9][a-z0-9.-]*$`. */
 export const APP_NAME = /^[a-z0-9][a-z0-9.-]*$/;

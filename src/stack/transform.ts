@@ -38,7 +38,7 @@ import {
   networkName,
   storageName,
 } from "./_naming.ts";
-import { sha256Hex } from "./_sha256.ts";
+import { sha256Hex } from "../hash/mod.ts";
 import {
   appHealthchecks,
   appPorts,

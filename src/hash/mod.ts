@@ -1,11 +1,13 @@
 /**
- * SHA-256 (FIPS 180-4) in plain JavaScript, synchronous.
+ * SHA-256 (FIPS 180-4) in plain JavaScript, synchronous: the one implementation behind the
+ * Stack's input checksum and name suffixes and the runtime's step checksums.
  *
  * Step checksums hash a few hundred small strings per run. `node:crypto` would do it natively,
  * but loading it costs Deno's Node compatibility layer ~20 ms at start-up, more than every hash
- * of a 40-app Dokkufile together; a no-op rerun would spend most of its time on it. Large inputs
+ * of a 40-app Dokkufile together; a no-op rerun would spend most of its time on it (and the
+ * compile path would pay it too). Large inputs
  * (build-context archives) use Web Crypto instead ({@linkcode sha256HexAsync}), which is native and
- * loads nothing. `test/runtime_sha256_test.ts` checks both against `node:crypto`.
+ * loads nothing. `test/hash_sha256_test.ts` checks both against `node:crypto`.
  */
 
 const K = Uint32Array.from([
