@@ -763,16 +763,31 @@ class Reader {
     return argv;
   }
 
+  /**
+   * A directive allowed once (per step, or per command): the span of this occurrence when
+   * `earlier` is unset, else `undefined` after reporting DK6008 (the repeat is ignored).
+   */
+  #once(
+    earlier: Span | undefined,
+    directive: string,
+    where: string,
+    head: Token,
+  ): Span | undefined {
+    if (earlier !== undefined) {
+      this.#bag.add("DK6008", { directive, where }, {
+        span: this.#at(head),
+        related: [{ message: "first set here", span: earlier }],
+      });
+      return undefined;
+    }
+    return this.#at(head);
+  }
+
   #guard(step: MStep, head: Token, args: readonly Token[]): void {
     const path = [...step.path, "guard"];
-    if (step.guardAt !== undefined) {
-      this.#bag.add("DK6008", { directive: "GUARD", where: `in step '${step.id}'` }, {
-        span: this.#at(head),
-        related: [{ message: "first set here", span: step.guardAt }],
-      });
-      return;
-    }
-    step.guardAt = this.#at(head);
+    const first = this.#once(step.guardAt, "GUARD", `in step '${step.id}'`, head);
+    if (first === undefined) return;
+    step.guardAt = first;
     this.#record(path, head.offset, head.raw.length);
     const { options, rest, ok } = this.#options("GUARD", args, ["present", "missing"]);
     const exits: Partial<Record<"present" | "missing", number[]>> = {};
@@ -805,14 +820,9 @@ class Reader {
 
   #stdin(command: MCommand, path: ModelPath, head: Token, args: readonly Token[]): void {
     const at = [...path, "stdin"];
-    if (command.stdinAt !== undefined) {
-      this.#bag.add("DK6008", { directive: "STDIN", where: "for one command" }, {
-        span: this.#at(head),
-        related: [{ message: "first set here", span: command.stdinAt }],
-      });
-      return;
-    }
-    command.stdinAt = this.#at(head);
+    const first = this.#once(command.stdinAt, "STDIN", "for one command", head);
+    if (first === undefined) return;
+    command.stdinAt = first;
     this.#record(at, head.offset, head.raw.length);
     const [kindToken, ...rest] = args;
     if (kindToken === undefined) {
@@ -961,14 +971,9 @@ class Reader {
 
   #verify(step: MStep, head: Token, args: readonly Token[]): void {
     const path = [...step.path, "verify"];
-    if (step.verifyAt !== undefined) {
-      this.#bag.add("DK6008", { directive: "VERIFY", where: `in step '${step.id}'` }, {
-        span: this.#at(head),
-        related: [{ message: "first set here", span: step.verifyAt }],
-      });
-      return;
-    }
-    step.verifyAt = this.#at(head);
+    const first = this.#once(step.verifyAt, "VERIFY", `in step '${step.id}'`, head);
+    if (first === undefined) return;
+    step.verifyAt = first;
     this.#record(path, head.offset, head.raw.length);
     const [appToken, ...pairs] = args;
     if (appToken === undefined) {
