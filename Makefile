@@ -14,7 +14,7 @@ SSHD := /usr/sbin/sshd
 
 export DENO_NO_UPDATE_CHECK := 1
 
-.PHONY: all test check fmt lint typecheck unit demo build bench schemas golden ssh-tools clean
+.PHONY: all test check fmt lint typecheck unit demo demo-run build bench schemas golden ssh-tools clean
 
 all: test
 
@@ -47,6 +47,18 @@ fmt: $(DENO_DEP)
 # Dokkufile, printed on stdout with the mapping warnings on stderr.
 demo: $(DENO_DEP)
 	$(DENO) run -A --config deno.json src/cli/main.ts compile --project-directory fixtures/demo
+
+# The other half on the same example: compile into a temp dir, run the Dokkufile against the
+# stateful dokku test double (no Dokku needed), then run it again: every step is unchanged.
+demo-run: $(DENO_DEP)
+	@tmp=$$(mktemp -d) && dk="$(DENO) run -A --config deno.json src/cli/main.ts" && \
+	$$dk compile --project-directory fixtures/demo -o $$tmp/Dokkufile 2>/dev/null && \
+	echo "== first run (Dokkufile: $$tmp/Dokkufile)" && \
+	DOKKU_DOUBLE_STATE=$$tmp/double $$dk run $$tmp/Dokkufile --dokku test/dokku_double/dokku \
+	  --state $$tmp/state.json --verify-timeout 10 && \
+	echo "== second run: nothing changed, nothing runs" && \
+	DOKKU_DOUBLE_STATE=$$tmp/double $$dk run $$tmp/Dokkufile --dokku test/dokku_double/dokku \
+	  --state $$tmp/state.json
 
 # One file for users' machines: `deno run -A dist/dokompose.js`, or a binary with `deno compile`.
 build: $(DENO_DEP)
