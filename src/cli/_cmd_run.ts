@@ -39,6 +39,7 @@ import {
   StateFile,
   stepArchiveSpecs,
   TextProgress,
+  undeliverableCommands,
 } from "../runtime/mod.ts";
 
 /** Options of `dokompose run`. */
@@ -115,6 +116,11 @@ function makePlan(
   const unknown = (opts.forceStep ?? []).filter((id) => !plan.steps.some((s) => s.id === id));
   if (unknown.length > 0 && plan.diagnostics.length === 0) {
     throw new UsageError(`option '--force-step <id>': no step "${unknown[0]}" in the Dokkufile`);
+  }
+  // Over ssh some values cannot arrive intact: refuse the whole plan before its first mutation.
+  const runner = prepared.runner;
+  if (runner.check !== undefined) {
+    diagnostics.push(...undeliverableCommands(plan, (argv) => runner.check?.(argv)));
   }
   if (plan.orphans.length > 0) {
     diagnostics.push(diag("DK5019", {

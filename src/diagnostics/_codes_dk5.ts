@@ -111,4 +111,10 @@ export const CODES_DK5: CodeTable = {
     hint:
       "dokompose never replaces a file of your sources: rename or remove that path, or exclude it in the context's .dockerignore",
   },
+  DK5022: {
+    severity: "error",
+    message:
+      'Step "{step}": the command "{command}" cannot be sent to this target: {reason}; nothing was run',
+    hint: "Change the value in the compose file, or run on the Dokku host itself (without --host)",
+  },
 };

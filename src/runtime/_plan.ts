@@ -231,3 +231,34 @@ export function planRun(dokkufile: Dokkufile, state: RunState, options: PlanOpti
   const orphans = Object.keys(state.steps).filter((id) => !known.has(id)).sort();
   return { project: dokkufile.project, steps, orphans, diagnostics, graph };
 }
+
+/**
+ * Commands of the steps that will run (guard, run, accept fallbacks, undo) that `check` says the
+ * runner cannot deliver intact (for example a newline outside `config:set` over ssh): one DK5022
+ * error each, so a run refuses the plan before its first mutation instead of failing half-way.
+ */
+export function undeliverableCommands(
+  plan: Plan,
+  check: (argv: readonly string[]) => string | undefined,
+): Diagnostic[] {
+  const out: Diagnostic[] = [];
+  for (const planned of plan.steps) {
+    if (planned.action !== "run") continue;
+    const { step } = planned;
+    const argvs: (readonly string[])[] = [
+      ...(step.guard === undefined ? [] : [step.guard.argv]),
+      ...step.run.flatMap((c) => [
+        c.argv,
+        ...(c.accept ?? []).flatMap((a) => a.then === undefined ? [] : [a.then]),
+      ]),
+      ...step.undo.map((c) => c.argv),
+    ];
+    for (const argv of argvs) {
+      const reason = check(argv);
+      if (reason !== undefined) {
+        out.push(diag("DK5022", { step: step.id, command: argv.slice(1, 3).join(" "), reason }));
+      }
+    }
+  }
+  return out;
+}

@@ -30,6 +30,7 @@ export {
   type PlanSummary,
   type Reason,
   summarizePlan,
+  undeliverableCommands,
 } from "./_plan.ts";
 export {
   defaultStatePath,
