@@ -90,6 +90,22 @@ interface MStep {
   path: ModelPath;
 }
 
+/** A step as its STEP line opens it; the lines that follow fill it in. */
+function emptyStep(path: ModelPath): MStep {
+  return {
+    id: "",
+    lock: "",
+    needs: [],
+    run: [],
+    undo: [],
+    source: [],
+    notes: [],
+    rank: 0,
+    rankDirective: "STEP",
+    path,
+  };
+}
+
 interface MStage {
   name: string;
   needs: string[];
@@ -475,18 +491,7 @@ class Reader {
     if (directive === "STEP") {
       const stage = this.#stages[this.#stages.length - 1] ??
         (this.#orphans ??= { name: "", needs: [], steps: [] });
-      const step: MStep = {
-        id: "",
-        lock: "",
-        needs: [],
-        run: [],
-        undo: [],
-        source: [],
-        notes: [],
-        rank: 0,
-        rankDirective: "STEP",
-        path: ["stages", -1, "steps", stage.steps.length],
-      };
+      const step = emptyStep(["stages", -1, "steps", stage.steps.length]);
       stage.steps.push(step);
       this.#step = step;
       return;
@@ -709,18 +714,7 @@ class Reader {
       stageIndex = -1;
     }
     const path = ["stages", stageIndex, "steps", stage.steps.length];
-    const step: MStep = {
-      id: "",
-      lock: "",
-      needs: [],
-      run: [],
-      undo: [],
-      source: [],
-      notes: [],
-      rank: 0,
-      rankDirective: "STEP",
-      path,
-    };
+    const step = emptyStep(path);
     stage.steps.push(step);
     this.#step = step;
     this.#record(path, head.offset, head.raw.length);
