@@ -25,14 +25,18 @@ export interface IncludeOptions {
   /** Loads compose files as one project rooted at `projectDir`. */
   readonly loadProjectFiles: (
     files: readonly string[],
-    options: {
-      projectDir: string;
-      env: Readonly<Record<string, string>>;
-      stack: readonly string[];
-      /** Where the include entry is, for "cannot read" errors. */
-      span?: Span | undefined;
-    },
+    options: ProjectLoadOptions,
   ) => SubProject | undefined;
+}
+
+/** How one project (the main one, or an included one) is loaded. */
+export interface ProjectLoadOptions {
+  readonly projectDir: string;
+  readonly env: Readonly<Record<string, string>>;
+  /** Absolute paths of the files being included right now (cycle detection). */
+  readonly stack: readonly string[];
+  /** Where the include entry is, for "cannot read" errors. */
+  readonly span?: Span | undefined;
 }
 
 const SECTIONS = ["services", "networks", "volumes", "secrets", "configs", "models"] as const;

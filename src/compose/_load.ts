@@ -26,7 +26,7 @@ import {
 } from "./_env.ts";
 import { resolveContainerEnvironment } from "./_env_files.ts";
 import { applyExtends } from "./_extends.ts";
-import { applyIncludes, type SubProject } from "./_include.ts";
+import { applyIncludes, type ProjectLoadOptions, type SubProject } from "./_include.ts";
 import { interpolate } from "./_interpolate.ts";
 import { interpolateTree, spanAt } from "./_interp_tree.ts";
 import { applyResets, mergeTrees } from "./_merge.ts";
@@ -255,15 +255,7 @@ class Loader {
   }
 
   /** Loads compose files as one project (the main project, or an included one). */
-  project(
-    files: readonly string[],
-    options: {
-      projectDir: string;
-      env: Readonly<Record<string, string>>;
-      stack: readonly string[];
-      span?: Span | undefined;
-    },
-  ): SubProject {
+  project(files: readonly string[], options: ProjectLoadOptions): SubProject {
     let model: Obj = {};
     const all: Unit[] = [];
     for (const abs of files) {
