@@ -334,6 +334,16 @@ class Mapper {
     this.out.push(hint === undefined ? { path, code, args } : { path, code, args, hint });
   }
 
+  /** Reports DK2202: the value at `path` is not of the `expected` type(s). */
+  wrongType(path: (string | number)[], shown: string, expected: string, input: unknown) {
+    this.push(
+      path,
+      "DK2202",
+      { path: shown, expected, actual: describeValue(input) },
+      typeHint(expected, input),
+    );
+  }
+
   /** Reports DK2204 when `path` names a key absent from its (existing) parent mapping. */
   missing(path: readonly (string | number)[]): boolean {
     const parentPath = path.slice(0, -1);
@@ -383,12 +393,7 @@ class Mapper {
         return;
       }
       case "invalid_type": {
-        const expected = TYPE_NAMES[issue.expected] ?? issue.expected;
-        this.push(path, "DK2202", {
-          path: shown,
-          expected,
-          actual: describeValue(input),
-        }, typeHint(expected, input));
+        this.wrongType(path, shown, TYPE_NAMES[issue.expected] ?? issue.expected, input);
         return;
       }
       case "invalid_union": {
@@ -400,12 +405,7 @@ class Mapper {
         }
         const names: string[] = [];
         for (const b of issue.errors) expectedTypes(b, names);
-        const expected = joinAlternatives([...new Set(names)]);
-        this.push(path, "DK2202", {
-          path: shown,
-          expected,
-          actual: describeValue(input),
-        }, typeHint(expected, input));
+        this.wrongType(path, shown, joinAlternatives([...new Set(names)]), input);
         return;
       }
       case "invalid_value": {
