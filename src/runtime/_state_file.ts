@@ -174,38 +174,18 @@ export class StateFile {
         }
       }
       const holder = this.#readHolder();
-      if (holder === undefined) {
-        // Unreadable or half-written: a holder may be writing it right now; look again shortly.
-        const age = this.#lockAgeMs();
-        if (age !== undefined && age > 10_000) {
-          warnings.push(diag("DK5005", {
-            file: this.lockPath,
-            pid: "?",
-            host: "?",
-            startedAt: "?",
-          }));
-          this.#removeLock();
-          continue;
-        }
-        return {
-          ok: false,
-          diagnostics: [diag("DK5004", {
-            target: key.target,
-            project: key.project,
-            pid: "?",
-            host: "?",
-            startedAt: "?",
-            file: this.lockPath,
-          })],
-        };
-      }
-      if (holder.host === host && processAlive(holder.pid) === false) {
-        warnings.push(diag("DK5005", {
-          file: this.lockPath,
-          pid: holder.pid,
-          host: holder.host,
-          startedAt: holder.startedAt,
-        }));
+      // An unreadable or half-written lock may be being written right now: it is stale only
+      // once it is old. A readable one is stale when its process is gone from this host.
+      const stale = holder === undefined
+        ? (this.#lockAgeMs() ?? 0) > 10_000
+        : holder.host === host && processAlive(holder.pid) === false;
+      const who = {
+        pid: holder?.pid ?? "?",
+        host: holder?.host ?? "?",
+        startedAt: holder?.startedAt ?? "?",
+      };
+      if (stale) {
+        warnings.push(diag("DK5005", { file: this.lockPath, ...who }));
         this.#removeLock();
         continue;
       }
@@ -214,9 +194,7 @@ export class StateFile {
         diagnostics: [diag("DK5004", {
           target: key.target,
           project: key.project,
-          pid: holder.pid,
-          host: holder.host,
-          startedAt: holder.startedAt,
+          ...who,
           file: this.lockPath,
         })],
       };
