@@ -85,7 +85,8 @@ async function bundledAlone(options: ProfileOptions, dependency: string): Promis
   return new URL(`file://${out}`);
 }
 
-async function exists(path: string): Promise<boolean> {
+/** True when `path` exists (bench rows say "not available" for missing pieces). */
+export async function exists(path: string): Promise<boolean> {
   try {
     await Deno.stat(path);
     return true;

@@ -15,7 +15,7 @@
  */
 import { composeYaml } from "./_gen.ts";
 import { criticalPath, idealSlots, type StepGraphSummary } from "./_critical.ts";
-import { profileStartup } from "./_profile.ts";
+import { exists, profileStartup } from "./_profile.ts";
 
 const ROOT = new URL("..", import.meta.url).pathname.replace(/\/$/, "");
 const DENO = Deno.execPath();
@@ -149,15 +149,6 @@ function targetText(check: { readonly max?: number; readonly maxMs?: number }): 
   if (check.max !== undefined) return `<= ${check.max}x`;
   if (check.maxMs !== undefined) return `<= ${fmtMs(check.maxMs)}`;
   return "";
-}
-
-async function exists(path: string): Promise<boolean> {
-  try {
-    await Deno.stat(path);
-    return true;
-  } catch {
-    return false;
-  }
 }
 
 async function main(): Promise<void> {
