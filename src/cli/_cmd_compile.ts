@@ -6,7 +6,7 @@
  * (temporary file in the same directory, then rename): on any error nothing is written and an
  * existing output file is left untouched.
  */
-import { dirname, relative, resolve, sep } from "node:path";
+import { dirname, relative, resolve } from "../path/mod.ts";
 import type { CliIo } from "./_io.ts";
 import { EXIT_FAILURE, EXIT_OK } from "./_io.ts";
 import type { LoadOptions } from "./main.ts";
@@ -26,7 +26,7 @@ export interface GraphCliOptions extends LoadOptions {
 
 /** `/`-separated relative path (the Dokkufile names contexts the same way on every OS). */
 function posixRelative(from: string, to: string): string {
-  const rel = relative(from, to).split(sep).join("/");
+  const rel = relative(from, to);
   return rel === "" ? "." : rel;
 }
 

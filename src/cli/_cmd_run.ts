@@ -8,7 +8,7 @@ import type { CliIo } from "./_io.ts";
 import { EXIT_FAILURE, EXIT_OK, UsageError } from "./_io.ts";
 import type { TargetOptions } from "./main.ts";
 import type { Dokkufile } from "../dokkufile/types.ts";
-import { resolvePath } from "../runtime/files.ts";
+import { resolve as resolvePath } from "../path/mod.ts";
 import { diag, type Diagnostic, hasErrors, renderText } from "../diagnostics/mod.ts";
 import {
   addGeneratedFiles,

@@ -2,7 +2,7 @@
  * What every command that reads compose files shares: loading the project from the command-line
  * flags, printing diagnostics, and writing an output file atomically.
  */
-import { basename, dirname, resolve } from "node:path";
+import { basename, dirname, resolve } from "../path/mod.ts";
 import type { CliIo } from "./_io.ts";
 import type { LoadOptions } from "./main.ts";
 import { diag, type Diagnostic, renderJson, renderText } from "../diagnostics/mod.ts";

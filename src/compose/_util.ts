@@ -1,5 +1,5 @@
 /** Small helpers on plain values and paths shared by the loader's stages. */
-import { posix } from "node:path";
+import * as path from "../path/mod.ts";
 
 export type Obj = Record<string, unknown>;
 
@@ -44,25 +44,25 @@ export function isAbsolute(p: string): boolean {
 }
 
 export function resolvePath(base: string, p: string): string {
-  return posix.resolve(base, p);
+  return path.resolve(base, p);
 }
 
 export function dirname(p: string): string {
-  return posix.dirname(p);
+  return path.dirname(p);
 }
 
 export function basename(p: string): string {
-  return posix.basename(p);
+  return path.basename(p);
 }
 
 export function cleanPath(p: string): string {
-  const cleaned = posix.normalize(p);
+  const cleaned = path.normalize(p);
   return cleaned.length > 1 && cleaned.endsWith("/") ? cleaned.slice(0, -1) : cleaned;
 }
 
 /** `file` relative to `dir` with `/` separators (`../x` for files outside it). */
 export function relativePath(dir: string, file: string): string {
-  const rel = posix.relative(dir, file);
+  const rel = path.relative(dir, file);
   return rel === "" ? "." : rel;
 }
 

@@ -4,7 +4,7 @@
  */
 import type { CommandRunner } from "./runner.ts";
 import { LocalRunner } from "./_local.ts";
-import { resolvePath } from "./files.ts";
+import { resolve as resolvePath } from "../path/mod.ts";
 
 /** Options for {@linkcode createRunner}. */
 export interface RunnerOptions {

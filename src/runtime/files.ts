@@ -1,6 +1,6 @@
 /**
  * File-system helpers shared by the two I/O edges (the CLI and the runtime). Importing it loads
- * nothing else.
+ * nothing else. (Path arithmetic is in `src/path`.)
  */
 
 /**
@@ -15,20 +15,4 @@ export function isSpecialFile(path: string): boolean {
   } catch {
     return false;
   }
-}
-
-/**
- * `path` made absolute against the absolute directory `cwd`, with `.` and `..` resolved (POSIX
- * paths). Written here instead of using `node:path`, whose Node compatibility layer costs
- * start-up time on every `run`.
- */
-export function resolvePath(cwd: string, path: string): string {
-  if (path.startsWith("/")) return path;
-  const parts = cwd.split("/").filter((p) => p !== "");
-  for (const part of path.split("/")) {
-    if (part === "" || part === ".") continue;
-    if (part === "..") parts.pop();
-    else parts.push(part);
-  }
-  return "/" + parts.join("/");
 }
