@@ -1,9 +1,12 @@
 /**
  * `scripts/build.ts`: the rewrite of a bundle's top-level Node built-in imports into bindings
- * that load on first use, and what those bindings do.
+ * that load on first use, and what those bindings do; the EventEmitter that replaces
+ * `node:events` in the bundle behaves like it.
  */
 import assert from "node:assert/strict";
-import { lazyNodeImports, scrubCachePaths } from "../scripts/build.ts";
+import { EventEmitter as NodeEmitter } from "node:events";
+import { inlineEventEmitter, lazyNodeImports, scrubCachePaths } from "../scripts/build.ts";
+import { EventEmitter as Shim } from "../scripts/event_emitter.js";
 
 const always = () => true;
 
@@ -14,24 +17,24 @@ Deno.test("lazyNodeImports: default and named imports of lazy built-ins become l
     'import { EventEmitter } from "node:events";',
     'import fs from "node:fs";',
     'import { stripVTControlCharacters as strip2, inspect } from "node:util";',
-    'import { posix } from "node:path";',
-    "console.log(fs, strip2, inspect, posix, EventEmitter);",
+    'import path from "node:path";',
+    "console.log(fs, strip2, inspect, path, EventEmitter);",
     "",
   ].join("\n");
   const out = lazyNodeImports(code, always);
   assert.match(out, /^import \{ EventEmitter \} from "node:events";$/m, "events stays eager");
-  assert.match(out, /^import \{ posix \} from "node:path";$/m, "path stays eager");
+  assert.match(out, /^var path = __lazyBuiltin\("node:path", "default"\);$/m);
   assert.match(out, /^var fs = __lazyBuiltin\("node:fs", "default"\);$/m);
   assert.match(out, /^var strip2 = __lazyBuiltin\("node:util", "stripVTControlCharacters"\);$/m);
   assert.match(out, /^var inspect = __lazyBuiltin\("node:util", "inspect"\);$/m);
-  assert.doesNotMatch(out, /from "node:(fs|util)"/);
+  assert.doesNotMatch(out, /from "node:(fs|util|path)"/);
   // The helper goes after the bundler's preamble, once.
   assert.equal(out.split("var __lazyBuiltin = ").length, 2);
   assert.ok(out.indexOf("var __defProp") < out.indexOf("var __lazyBuiltin"));
 });
 
 Deno.test("lazyNodeImports: code without lazy built-ins is returned unchanged", () => {
-  const code = 'import { posix } from "node:path";\nconsole.log(posix);\n';
+  const code = 'import { EventEmitter } from "node:events";\nconsole.log(EventEmitter);\n';
   assert.equal(lazyNodeImports(code, always), code);
 });
 
@@ -79,4 +82,93 @@ Deno.test("scrubCachePaths: npm cache locations become npm/", () => {
     scrubCachePaths("// ../../root/.cache/deno/npm/registry.npmjs.org/yaml/2.9.1/dist/index.js"),
     "// npm/yaml/2.9.1/dist/index.js",
   );
+});
+
+/** The calls an emitter sees, and what it returned and called. */
+function script(emitter: NodeEmitter): unknown[] {
+  const log: unknown[] = [];
+  const self: unknown[] = [];
+  const a = function (this: unknown, ...args: unknown[]) {
+    self.push(this === emitter);
+    log.push(["a", ...args]);
+  };
+  const b = (...args: unknown[]) => log.push(["b", ...args]);
+  const late = () => log.push(["late"]);
+  const adder = () => {
+    // Added during an emit: not called by that emit.
+    emitter.on("x", late);
+    log.push(["adder"]);
+  };
+  log.push(emitter.emit("x", 1), emitter.listenerCount("x"));
+  log.push(emitter.on("x", a) === emitter);
+  emitter.on("x", b);
+  emitter.once("x", b);
+  emitter.on("x", adder);
+  log.push(emitter.listenerCount("x"), emitter.listeners("x").length);
+  log.push(emitter.emit("x", 1, "two"));
+  log.push(emitter.listenerCount("x"));
+  log.push(emitter.emit("x", 3));
+  emitter.removeListener("x", b);
+  emitter.off("x", late);
+  log.push(emitter.listenerCount("x"), emitter.eventNames());
+  emitter.removeListener("x", () => {});
+  emitter.removeAllListeners("x");
+  log.push(emitter.listenerCount("x"), emitter.emit("x"), emitter.eventNames());
+  emitter.once("y", b);
+  emitter.removeListener("y", b);
+  log.push(emitter.emit("y", "never"));
+  for (const value of [new Error("boom"), "text"]) {
+    try {
+      emitter.emit("error", value);
+      log.push("no throw");
+    } catch (error) {
+      log.push(["threw", error === value || String(error).includes(String(value))]);
+    }
+  }
+  emitter.on("error", b);
+  log.push(emitter.emit("error", "handled"));
+  log.push(self);
+  return log;
+}
+
+Deno.test("the EventEmitter shim behaves like node:events", () => {
+  const expected = script(new NodeEmitter());
+  assert.deepEqual(script(new Shim() as unknown as NodeEmitter), expected);
+  // The script exercised what it claims: listeners ran, in order, with the emitter as this.
+  assert.ok(JSON.stringify(expected).includes('["a",1,"two"],["b",1,"two"],["b",1,"two"]'));
+  assert.throws(() => new Shim().on("x", "nope" as unknown as () => void), TypeError);
+});
+
+Deno.test("a subclass (as commander's Command) keeps its listeners per instance", () => {
+  class Sub extends Shim {
+    value = 0;
+    constructor() {
+      super();
+      this.on("set", (v: number) => this.value = v);
+    }
+  }
+  const one = new Sub();
+  const two = new Sub();
+  one.emit("set", 5);
+  assert.equal(one.value, 5);
+  assert.equal(two.value, 0);
+  assert.equal(two.listenerCount("set"), 1);
+});
+
+Deno.test("inlineEventEmitter: replaces the one node:events import with the shim's class", async () => {
+  const shim = await Deno.readTextFile(new URL("../scripts/event_emitter.js", import.meta.url));
+  const code =
+    'var x = 1;\nimport { EventEmitter } from "node:events";\nclass C extends EventEmitter {}\n';
+  const out = inlineEventEmitter(code, shim);
+  assert.doesNotMatch(out, /from "node:events"/);
+  assert.doesNotMatch(out, /^export /m);
+  assert.match(out, /^class EventEmitter \{$/m);
+  assert.ok(out.indexOf("class EventEmitter {") < out.indexOf("class C extends"));
+  // Code without node:events is left alone; any other import form is refused.
+  assert.equal(inlineEventEmitter("var y;\n", shim), "var y;\n");
+  assert.throws(
+    () => inlineEventEmitter('import events from "node:events";\n', shim),
+    /exactly one/,
+  );
+  assert.throws(() => inlineEventEmitter(code, "class EventEmitter {}\n"), /must end with/);
 });
