@@ -18,6 +18,21 @@ Deno.test("--help lists every command and exits 0", async () => {
   }
 });
 
+Deno.test("a command's help and usage errors are the same as in the whole program", async () => {
+  // `dokompose <command> ...` defines only that command (start-up); `dokompose help <command>`
+  // defines them all. What the user sees must not depend on it.
+  for (const command of ["config", "validate", "compile", "graph", "run", "plan"]) {
+    const alone = await runCli([command, "--help"]);
+    const whole = await runCli(["help", command]);
+    assert.equal(alone.code, 0);
+    assert.equal(alone.stdout, whole.stdout, `help of ${command}`);
+    assert.match(alone.stdout, new RegExp(`^Usage: dokompose ${command} `, "m"));
+  }
+  const typo = await runCli(["compile", "--stirct"]);
+  assert.equal(typo.code, 2);
+  assert.match(typo.stderr, /unknown option '--stirct'\n\(Did you mean --strict\?\)/);
+});
+
 Deno.test("an unknown command is a usage error (exit 2)", async () => {
   const run = await runCli(["frobnicate"]);
   assert.equal(run.code, 2);

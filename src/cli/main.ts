@@ -88,6 +88,98 @@ function addTargetOptions(cmd: Command): Command {
 }
 
 /**
+ * The commands, each a function that adds itself to `program`. Each action imports its module
+ * only when it runs, and reports its exit code through `done`.
+ */
+const COMMANDS: Record<
+  string,
+  (program: Command, io: CliIo, done: (code: number) => void) => void
+> = {
+  config: (program, io, done) =>
+    addLoadOptions(
+      program.command("config")
+        .description("print the canonical compose model (like docker compose config)")
+        .addOption(
+          new Option("--format <format>", "output format").choices(["yaml", "json"]).default(
+            "yaml",
+          ),
+        )
+        .option("-o, --output <file>", "write to a file instead of stdout"),
+    ).action(async (opts) => {
+      const { runConfig } = await import("./_cmd_config.ts");
+      done(await runConfig(opts, io));
+    }),
+  validate: (program, io, done) =>
+    addLoadOptions(
+      program.command("validate")
+        .description("check compose files and print diagnostics only")
+        .option("--strict", "treat warnings as errors"),
+    ).action(async (opts) => {
+      const { runValidate } = await import("./_cmd_config.ts");
+      done(await runValidate(opts, io));
+    }),
+  compile: (program, io, done) =>
+    addLoadOptions(
+      program.command("compile")
+        .description("compile compose files into a Dokkufile")
+        .option("-o, --output <file>", "write to a file (- for stdout, the default)")
+        .option("--strict", "treat mapping warnings as errors")
+        .addOption(
+          new Option("--format <format>", "output format").choices(["dokkufile", "json", "stack"])
+            .default("dokkufile"),
+        ),
+    ).action(async (opts) => {
+      const { runCompile } = await import("./_cmd_compile.ts");
+      done(await runCompile(opts, io));
+    }),
+  graph: (program, io, done) =>
+    addLoadOptions(
+      program.command("graph")
+        .description("print the service graph: services, datastores, networks, volumes and stages")
+        .addOption(
+          new Option("--format <format>", "output format").choices(["dot", "mermaid", "json"])
+            .default("dot"),
+        ),
+    ).action(async (opts) => {
+      const { runGraph } = await import("./_cmd_compile.ts");
+      done(await runGraph(opts, io));
+    }),
+  run: (program, io, done) =>
+    addTargetOptions(
+      program.command("run")
+        .description("run a Dokkufile against a Dokku host")
+        .option("--dry-run", "print the plan and run nothing")
+        .option("--no-rollback", "leave applied steps in place when a step fails")
+        .option("--verify-timeout <seconds>", "how long a deploy may take to be running", "60")
+        .addOption(
+          new Option("--log-format <format>", "log format").choices(["text", "json"]).default(
+            "text",
+          ),
+        ),
+    ).action(async (file: string, opts) => {
+      const { runRun } = await import("./_cmd_run.ts");
+      done(await runRun(file, opts, io));
+    }),
+  plan: (program, io, done) =>
+    addTargetOptions(
+      program.command("plan")
+        .description("print what run would do, and why")
+        .option(
+          "--detailed-exitcode",
+          "exit 0 when nothing to do, 2 when changes are pending, 1 on error",
+        )
+        .addOption(
+          new Option("--format <format>", "output format").choices(["text", "json"]).default(
+            "text",
+          ),
+        ),
+    ).action(async (file: string, opts) => {
+      const { runPlan } = await import("./_cmd_run.ts");
+      done(await runPlan(file, opts, io));
+    }),
+};
+
+/**
  * Runs the CLI with `args` (without the program name) and returns the exit code.
  */
 export async function main(args: readonly string[], io: CliIo): Promise<number> {
@@ -111,81 +203,14 @@ export async function main(args: readonly string[], io: CliIo): Promise<number> 
       getErrHasColors: () => false,
     });
 
-  addLoadOptions(
-    program.command("config")
-      .description("print the canonical compose model (like docker compose config)")
-      .addOption(
-        new Option("--format <format>", "output format").choices(["yaml", "json"]).default("yaml"),
-      )
-      .option("-o, --output <file>", "write to a file instead of stdout"),
-  ).action(async (opts) => {
-    const { runConfig } = await import("./_cmd_config.ts");
-    code = await runConfig(opts, io);
-  });
-
-  addLoadOptions(
-    program.command("validate")
-      .description("check compose files and print diagnostics only")
-      .option("--strict", "treat warnings as errors"),
-  ).action(async (opts) => {
-    const { runValidate } = await import("./_cmd_config.ts");
-    code = await runValidate(opts, io);
-  });
-
-  addLoadOptions(
-    program.command("compile")
-      .description("compile compose files into a Dokkufile")
-      .option("-o, --output <file>", "write to a file (- for stdout, the default)")
-      .option("--strict", "treat mapping warnings as errors")
-      .addOption(
-        new Option("--format <format>", "output format").choices(["dokkufile", "json", "stack"])
-          .default("dokkufile"),
-      ),
-  ).action(async (opts) => {
-    const { runCompile } = await import("./_cmd_compile.ts");
-    code = await runCompile(opts, io);
-  });
-
-  addLoadOptions(
-    program.command("graph")
-      .description("print the service graph: services, datastores, networks, volumes and stages")
-      .addOption(
-        new Option("--format <format>", "output format").choices(["dot", "mermaid", "json"])
-          .default("dot"),
-      ),
-  ).action(async (opts) => {
-    const { runGraph } = await import("./_cmd_compile.ts");
-    code = await runGraph(opts, io);
-  });
-
-  addTargetOptions(
-    program.command("run")
-      .description("run a Dokkufile against a Dokku host")
-      .option("--dry-run", "print the plan and run nothing")
-      .option("--no-rollback", "leave applied steps in place when a step fails")
-      .option("--verify-timeout <seconds>", "how long a deploy may take to be running", "60")
-      .addOption(
-        new Option("--log-format <format>", "log format").choices(["text", "json"]).default("text"),
-      ),
-  ).action(async (file: string, opts) => {
-    const { runRun } = await import("./_cmd_run.ts");
-    code = await runRun(file, opts, io);
-  });
-
-  addTargetOptions(
-    program.command("plan")
-      .description("print what run would do, and why")
-      .option(
-        "--detailed-exitcode",
-        "exit 0 when nothing to do, 2 when changes are pending, 1 on error",
-      )
-      .addOption(
-        new Option("--format <format>", "output format").choices(["text", "json"]).default("text"),
-      ),
-  ).action(async (file: string, opts) => {
-    const { runPlan } = await import("./_cmd_run.ts");
-    code = await runPlan(file, opts, io);
-  });
+  // Start-up: commander's cost grows with every option it is given, so when the first argument
+  // names a command, only that command is defined (its help, errors and suggestions are the same).
+  // Anything else (help, --version, a typo) gets the whole program.
+  const first = args[0];
+  const wanted = first !== undefined && Object.hasOwn(COMMANDS, first)
+    ? [first]
+    : Object.keys(COMMANDS);
+  for (const name of wanted) COMMANDS[name]?.(program, io, (c) => code = c);
 
   try {
     await program.parseAsync([...args], { from: "user" });
@@ -243,12 +268,21 @@ function realIo(): CliIo {
 if (import.meta.main) {
   let exitCode: number;
   try {
-    exitCode = await main(Deno.args, realIo());
+    // Called from a microtask, not from this module's body: while the body is on the stack, the
+    // first `new Error()` anywhere (commander makes one for --version and --help, a failed stat
+    // makes one) costs V8 a re-parse of the whole bundle to find the body's source positions,
+    // ~13 ms (bench/out/results.md, "Start-up profile").
+    exitCode = await Promise.resolve().then(() => main(Deno.args, realIo()));
   } catch (error) {
     // A bug: keep its stack, and say where to report it.
     console.error("dokompose: internal error (this is a bug, please report it):");
     console.error(error);
     exitCode = 70;
   }
-  Deno.exit(exitCode === undefined ? EXIT_FAILURE : exitCode);
+  // The process ends by itself once the event loop is empty, with this code. Not `Deno.exit()`:
+  // called inside this module's top-level await it keeps Deno from writing its V8 code cache for
+  // the module (written when the evaluation completes), so every start would compile the whole
+  // bundle again (~15 ms), and it is slower than an empty event loop. Every command closes what
+  // it opened (child processes, the ssh master, timers, signal listeners do not keep it alive).
+  Deno.exitCode = exitCode === undefined ? EXIT_FAILURE : exitCode;
 }

@@ -238,5 +238,7 @@ async function writeAll(
 }
 
 if (import.meta.main) {
-  Deno.exit(await run());
+  // Not `Deno.exit()`: ending by itself is faster and lets Deno keep its V8 code cache for this
+  // module (see the same lines in src/cli/main.ts).
+  Deno.exitCode = await run();
 }
