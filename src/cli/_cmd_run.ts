@@ -24,20 +24,25 @@ import {
   makeRedactor,
   maskUrlPasswords,
   parseDotenv,
+  peekProject,
   type Plan,
   planRun,
   planSummaryLine,
   readContext,
   renderPlanJson,
   renderPlanText,
+  renderRunSummary,
   resolveSecrets,
   type RunEvent,
   type RunReport,
+  type RunStamp,
+  runStampValue,
   type RunState,
   sha256Async,
   showArgv,
   StateFile,
   stepArchiveSpecs,
+  summaryLine,
   TextProgress,
   undeliverableCommands,
 } from "../runtime/mod.ts";
@@ -175,26 +180,29 @@ async function parseDokkufileText(
 }
 
 /** Reads and plans; `undefined` plan when something is wrong (diagnostics say what). */
-async function prepare(
+/** The Dokkufile's text as read, and where from. */
+interface ReadText {
+  readonly file: string;
+  readonly text: string;
+  readonly path: string;
+}
+
+/** Reads the Dokkufile; undefined (after reporting why) when it cannot be read. */
+async function readText(
   file: string,
-  opts: TargetOptions,
   io: CliIo,
-  report: (diagnostics: readonly Diagnostic[], sources?: ReadonlyMap<string, string>) => void,
-): Promise<Prepared | undefined> {
+  report: (diagnostics: readonly Diagnostic[]) => void,
+): Promise<ReadText | undefined> {
   const read = await readDokkufileText(file, io);
   if (read.text === undefined) {
     report(read.diagnostics);
     return undefined;
   }
-  const shownName = file === "-" ? "<stdin>" : file;
-  const parsed = await parseDokkufileText(read.text, shownName);
-  if (parsed.dokkufile === undefined || hasErrors(parsed.diagnostics)) {
-    report(parsed.diagnostics, new Map([[shownName, read.text]]));
-    return undefined;
-  }
-  const dokkufile = parsed.dokkufile;
-  const diagnostics: Diagnostic[] = [...parsed.diagnostics];
+  return { file, text: read.text, path: read.path };
+}
 
+/** The target's runner (a usage error for contradicting options). */
+async function makeRunner(opts: TargetOptions, io: CliIo): Promise<CommandRunner> {
   const made = await createRunner({
     dokku: opts.dokku,
     host: opts.host,
@@ -203,7 +211,47 @@ async function prepare(
     env: io.env,
   });
   if (!made.ok) throw new UsageError(made.error);
-  const runner = made.runner;
+  return made.runner;
+}
+
+/** The values of `--secrets-file`, or the diagnostics that make it unusable. */
+async function readSecretsFile(
+  opts: TargetOptions,
+  io: CliIo,
+): Promise<{ values?: ReadonlyMap<string, string>; diagnostics: readonly Diagnostic[] }> {
+  if (opts.secretsFile === undefined) return { diagnostics: [] };
+  const path = resolvePath(io.cwd, opts.secretsFile);
+  let text: string;
+  try {
+    text = await Deno.readTextFile(path);
+  } catch (error) {
+    return { diagnostics: [diag("DK0001", { file: opts.secretsFile, reason: errorText(error) })] };
+  }
+  const dotenv = parseDotenv(text, { file: opts.secretsFile });
+  if (hasErrors(dotenv.diagnostics)) return { diagnostics: dotenv.diagnostics };
+  return { values: dotenv.values, diagnostics: [] };
+}
+
+/**
+ * Parses the Dokkufile, resolves the state file, the secrets and the build contexts. Undefined
+ * (after reporting why, and closing the runner) when something is wrong.
+ */
+async function prepare(
+  read: ReadText,
+  runner: CommandRunner,
+  opts: TargetOptions,
+  io: CliIo,
+  report: (diagnostics: readonly Diagnostic[], sources?: ReadonlyMap<string, string>) => void,
+): Promise<Prepared | undefined> {
+  const shownName = read.file === "-" ? "<stdin>" : read.file;
+  const parsed = await parseDokkufileText(read.text, shownName);
+  if (parsed.dokkufile === undefined || hasErrors(parsed.diagnostics)) {
+    report(parsed.diagnostics, new Map([[shownName, read.text]]));
+    await runner.close();
+    return undefined;
+  }
+  const dokkufile = parsed.dokkufile;
+  const diagnostics: Diagnostic[] = [...parsed.diagnostics];
 
   const statePath = opts.state === undefined
     ? defaultStatePath(io.env, { target: runner.target, project: dokkufile.project })
@@ -215,31 +263,15 @@ async function prepare(
   }
 
   // Secrets: the file first, then the environment; all must resolve before anything runs.
-  let fileValues: ReadonlyMap<string, string> | undefined;
-  if (opts.secretsFile !== undefined) {
-    const path = resolvePath(io.cwd, opts.secretsFile);
-    let text: string;
-    try {
-      text = await Deno.readTextFile(path);
-    } catch (error) {
-      report([
-        ...diagnostics,
-        diag("DK0001", { file: opts.secretsFile, reason: errorText(error) }),
-      ]);
-      await runner.close();
-      return undefined;
-    }
-    const dotenv = parseDotenv(text, { file: opts.secretsFile });
-    if (hasErrors(dotenv.diagnostics)) {
-      report([...diagnostics, ...dotenv.diagnostics]);
-      await runner.close();
-      return undefined;
-    }
-    fileValues = dotenv.values;
+  const secretsFile = await readSecretsFile(opts, io);
+  if (secretsFile.diagnostics.length > 0) {
+    report([...diagnostics, ...secretsFile.diagnostics]);
+    await runner.close();
+    return undefined;
   }
   const secrets = resolveSecrets(dokkufile.secrets, {
     env: io.env,
-    file: fileValues,
+    file: secretsFile.values,
     fileName: opts.secretsFile,
   });
   diagnostics.push(...secrets.diagnostics);
@@ -305,7 +337,9 @@ export async function runPlan(
   parseConcurrency(opts.concurrency);
   const report = (d: readonly Diagnostic[], sources?: ReadonlyMap<string, string>) =>
     io.stderr(renderText(d, { ...(sources === undefined ? {} : { sources }), color: false }));
-  const prepared = await prepare(file, opts, io, report);
+  const read = await readText(file, io, report);
+  if (read === undefined) return EXIT_FAILURE;
+  const prepared = await prepare(read, await makeRunner(opts, io), opts, io, report);
   if (prepared === undefined) return EXIT_FAILURE;
   try {
     report(prepared.diagnostics);
@@ -328,6 +362,11 @@ export async function runPlan(
 function countsLine(report: RunReport): string {
   const counts = new Map<string, number>();
   for (const r of report.results.values()) counts.set(r, (counts.get(r) ?? 0) + 1);
+  return countsText(counts);
+}
+
+/** `3 applied, 5 unchanged` from the number of steps per result. */
+function countsText(counts: ReadonlyMap<string, number>): string {
   const order: [string, string][] = [
     ["applied", "applied"],
     ["present", "already present"],
@@ -342,6 +381,113 @@ function countsLine(report: RunReport): string {
   return order.filter(([k]) => (counts.get(k) ?? 0) > 0).map(([k, label]) =>
     `${counts.get(k)} ${label}`
   ).join(", ") || "nothing to do";
+}
+
+/**
+ * A rerun of an unchanged Dokkufile, answered from the state's stamp (src/runtime/_stamp.ts)
+ * without parsing or planning: prints what the full path prints for a run with nothing to do and
+ * returns its exit code. Undefined when the stamp does not apply (the full path then runs, and
+ * reports anything this one saw): options that change what is printed or planned, no project
+ * line, a state or lock problem, a secret that does not resolve, another text or other secrets.
+ */
+async function stampedRun(
+  read: ReadText,
+  runner: CommandRunner,
+  opts: RunOptions,
+  io: CliIo,
+  report: (diagnostics: readonly Diagnostic[]) => void,
+  started: number,
+): Promise<number | undefined> {
+  if (
+    opts.dryRun === true || opts.explain === true || (opts.forceStep?.length ?? 0) > 0 ||
+    opts.logFormat === "json"
+  ) return undefined;
+  const project = peekProject(read.text);
+  if (project === undefined) return undefined;
+  const key = { target: runner.target, project };
+  const statePath = opts.state === undefined
+    ? defaultStatePath(io.env, key)
+    : resolvePath(io.cwd, opts.state);
+  if (statePath === undefined) return undefined;
+  const stateFile = new StateFile(statePath);
+  const lock = stateFile.lock(key);
+  if (!lock.ok) return undefined;
+  // A stale lock taken over says so now (the full path, if it follows, finds no lock to take over).
+  report(lock.diagnostics);
+  try {
+    const loaded = stateFile.load(key);
+    const stamp = loaded.state.stamp;
+    if (stamp === undefined || loaded.reset || loaded.diagnostics.length > 0) return undefined;
+    const secretsFile = await readSecretsFile(opts, io);
+    if (secretsFile.diagnostics.length > 0) return undefined;
+    const secrets = resolveSecrets(stamp.secrets, { env: io.env, file: secretsFile.values });
+    if (secrets.diagnostics.length > 0) return undefined;
+    const value = await runStampValue({
+      text: read.text,
+      secrets: stamp.secrets,
+      secretHashes: secrets.hashes,
+      state: loaded.state,
+    });
+    if (value !== stamp.value) return undefined;
+    const unchanged = { ...NO_STEPS, unchanged: stamp.steps };
+    const summary = summaryLine({ run: 0, skip: stamp.steps, byReason: unchanged });
+    io.stdout(`Running project "${project}" on ${runner.target}: ${summary}\n`);
+    io.stdout(renderRunSummary({
+      status: "ok",
+      services: stamp.apps.map((app) => ({ app, status: "unchanged", processes: {} })),
+      counts: countsText(new Map([["skipped", stamp.steps]])),
+      durationMs: Date.now() - started,
+    }));
+    return EXIT_OK;
+  } finally {
+    stateFile.unlock();
+  }
+}
+
+/** Zero steps for every reason (see {@linkcode summaryLine}). */
+const NO_STEPS = {
+  "new": 0,
+  "changed": 0,
+  "upstream changed": 0,
+  "forced": 0,
+  "state reset": 0,
+  "unchanged": 0,
+} as const;
+
+/**
+ * Records the stamp after a run that ended `ok` without a diagnostic, when the Dokkufile sends no
+ * build context (their content is not in the text) and every step is recorded with the checksum
+ * it was planned with. Returns a DK5012 diagnostic when the state cannot be written.
+ */
+async function writeStamp(
+  stateFile: StateFile,
+  state: RunState,
+  run: { read: ReadText; prepared: Prepared; plan: Plan },
+): Promise<Diagnostic | undefined> {
+  const { read, prepared, plan } = run;
+  if (prepared.archives.size > 0) return undefined;
+  if (!plan.steps.every((p) => state.steps[p.id]?.checksum === p.checksum)) return undefined;
+  const secrets = prepared.dokkufile.secrets;
+  const stamp: RunStamp = {
+    value: await runStampValue({
+      text: read.text,
+      secrets,
+      secretHashes: prepared.secretHashes,
+      state,
+    }),
+    secrets: [...secrets],
+    steps: plan.steps.length,
+    apps: plan.steps.flatMap((p) => p.step.verify === undefined ? [] : [p.step.verify.app]),
+  };
+  try {
+    stateFile.save({ ...state, stamp });
+    return undefined;
+  } catch (error) {
+    return diag("DK5012", {
+      file: stateFile.path,
+      reason: error instanceof Error ? error.message : String(error),
+    });
+  }
 }
 
 /** `dokompose run DOKKUFILE`: runs it against the target. */
@@ -368,12 +514,26 @@ export async function runRun(file: string, opts: RunOptions, io: CliIo): Promise
       }
     }
   };
+  // Whether this run reported anything: only a run without a single diagnostic is stamped.
+  let reported = false;
+  const reportAll = (d: readonly Diagnostic[], sources?: ReadonlyMap<string, string>) => {
+    if (d.length > 0) reported = true;
+    report(d, sources);
+  };
   const started = Date.now();
-  const prepared = await prepare(file, opts, io, report);
+  const read = await readText(file, io, reportAll);
+  if (read === undefined) return EXIT_FAILURE;
+  const runner = await makeRunner(opts, io);
+  const stamped = await stampedRun(read, runner, opts, io, reportAll, started);
+  if (stamped !== undefined) {
+    await runner.close();
+    return stamped;
+  }
+  const prepared = await prepare(read, runner, opts, io, reportAll);
   if (prepared === undefined) return EXIT_FAILURE;
-  const { runner, stateFile } = prepared;
+  const { stateFile } = prepared;
   try {
-    report(prepared.diagnostics);
+    reportAll(prepared.diagnostics);
     if (opts.dryRun === true) {
       const { plan, diagnostics } = makePlan(prepared, opts);
       report(diagnostics);
@@ -387,7 +547,7 @@ export async function runRun(file: string, opts: RunOptions, io: CliIo): Promise
     }
     const key = { target: runner.target, project: prepared.dokkufile.project };
     const lock = stateFile.lock(key);
-    report(lock.diagnostics);
+    reportAll(lock.diagnostics);
     if (!lock.ok) return EXIT_FAILURE;
     // Planned under the lock: the state cannot change between planning and running.
     let planned: ReturnType<typeof makePlan>;
@@ -398,7 +558,7 @@ export async function runRun(file: string, opts: RunOptions, io: CliIo): Promise
       throw error;
     }
     const { plan } = planned;
-    report(planned.diagnostics);
+    reportAll(planned.diagnostics);
     if (hasErrors(planned.diagnostics)) {
       stateFile.unlock();
       return EXIT_FAILURE;
@@ -419,12 +579,19 @@ export async function runRun(file: string, opts: RunOptions, io: CliIo): Promise
         const summary = planSummaryLine(plan);
         io.stdout(`Running project "${plan.project}" on ${runner.target}: ${summary}\n`);
       }
+      // Without the stamp: every write of this run drops it; a clean, complete run writes a new
+      // one at the end (src/runtime/_stamp.ts).
+      const { stamp: _old, ...unstamped } = planned.state;
+      let final: RunState = unstamped;
       result = await executePlan(plan, {
         runner,
         concurrency,
         rollback: opts.rollback !== false,
-        state: planned.state,
-        saveState: (s) => stateFile.save(s),
+        state: unstamped,
+        saveState: (s) => {
+          stateFile.save(s);
+          final = s;
+        },
         secrets: prepared.secrets,
         archives: prepared.archives,
         redact,
@@ -435,6 +602,10 @@ export async function runRun(file: string, opts: RunOptions, io: CliIo): Promise
         verify: { timeoutMs: verifyTimeout, intervalMs: Math.min(1000, verifyTimeout / 20) },
         ...(signal === undefined ? {} : { signal }),
       });
+      if (result.status === "ok" && !reported && result.diagnostics.length === 0) {
+        const failure = await writeStamp(stateFile, final, { read, prepared, plan });
+        if (failure !== undefined) reportAll([failure]);
+      }
     } finally {
       if (timer !== undefined) clearInterval(timer);
       stateFile.unlock();
@@ -469,7 +640,7 @@ export async function runRun(file: string, opts: RunOptions, io: CliIo): Promise
       counts: countsLine(result),
       durationMs,
     });
-    report(diagnostics);
+    reportAll(diagnostics);
     if (json) {
       const count = (k: string) => [...result.results.values()].filter((r) => r === k).length;
       emitJson({

@@ -6,7 +6,7 @@
  * Parallel steps' output is buffered and printed whole per step, in Dokkufile order, so the
  * text of a run does not depend on timing (except durations).
  */
-import type { Plan, PlannedStep, Reason } from "./_plan.ts";
+import type { Plan, PlannedStep, PlanSummary, Reason } from "./_plan.ts";
 import { summarizePlan } from "./_plan.ts";
 import { eventJson, type RunEvent, type ServiceStatus } from "./_events.ts";
 
@@ -29,7 +29,11 @@ function plural(n: number, word: string): string {
 
 /** One line summarizing a plan: `3 to run (2 new, 1 changed), 5 unchanged`. */
 export function planSummaryLine(plan: Plan): string {
-  const s = summarizePlan(plan);
+  return summaryLine(summarizePlan(plan));
+}
+
+/** {@linkcode planSummaryLine} from the counts alone. */
+export function summaryLine(s: PlanSummary): string {
   const parts = (["new", "changed", "upstream changed", "forced", "state reset"] as const)
     .filter((r) => s.byReason[r] > 0).map((r) => `${s.byReason[r]} ${r}`);
   const run = s.run === 0 ? "Nothing to run" : `${s.run} to run (${parts.join(", ")})`;
@@ -278,32 +282,40 @@ export class TextProgress {
   }
 
   /** Prints the per-service status and the summary line. */
-  finish(summary: {
-    readonly status: "ok" | "failed" | "interrupted";
-    readonly services: readonly ServiceStatus[];
-    readonly counts: string;
-    readonly durationMs: number;
-  }): void {
+  finish(summary: RunSummary): void {
     this.#clearStatus();
-    const out: string[] = [];
-    if (summary.services.length > 0) {
-      out.push("Services:");
-      const width = Math.max(...summary.services.map((s) => s.app.length));
-      // Sorted by app: services were verified in completion order.
-      for (const s of [...summary.services].sort((a, b) => a.app < b.app ? -1 : 1)) {
-        const procs = Object.entries(s.processes).map(([p, c]) => `${p} ${c}`).join(", ");
-        const status = s.status === "unchanged" ? "unchanged (not checked)" : s.status;
-        out.push(`  ${s.app.padEnd(width)}  ${status}${procs === "" ? "" : `  (${procs})`}`);
-      }
-    }
-    const head = summary.status === "ok"
-      ? "Done"
-      : summary.status === "interrupted"
-      ? "Interrupted"
-      : "Failed";
-    out.push(`${head}: ${summary.counts} in ${seconds(summary.durationMs)}.`);
-    this.#opts.write(out.join("\n") + "\n");
+    this.#opts.write(renderRunSummary(summary));
   }
+}
+
+/** How a run ended, for {@linkcode renderRunSummary}. */
+export interface RunSummary {
+  readonly status: "ok" | "failed" | "interrupted";
+  readonly services: readonly Pick<ServiceStatus, "app" | "status" | "processes">[];
+  readonly counts: string;
+  readonly durationMs: number;
+}
+
+/** The end of a run's text: the per-service status and the summary line. */
+export function renderRunSummary(summary: RunSummary): string {
+  const out: string[] = [];
+  if (summary.services.length > 0) {
+    out.push("Services:");
+    const width = Math.max(...summary.services.map((s) => s.app.length));
+    // Sorted by app: services were verified in completion order.
+    for (const s of [...summary.services].sort((a, b) => a.app < b.app ? -1 : 1)) {
+      const procs = Object.entries(s.processes).map(([p, c]) => `${p} ${c}`).join(", ");
+      const status = s.status === "unchanged" ? "unchanged (not checked)" : s.status;
+      out.push(`  ${s.app.padEnd(width)}  ${status}${procs === "" ? "" : `  (${procs})`}`);
+    }
+  }
+  const head = summary.status === "ok"
+    ? "Done"
+    : summary.status === "interrupted"
+    ? "Interrupted"
+    : "Failed";
+  out.push(`${head}: ${summary.counts} in ${seconds(summary.durationMs)}.`);
+  return out.join("\n") + "\n";
 }
 
 /** The `--log-format json` view: one versioned JSON object per line. */

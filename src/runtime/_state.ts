@@ -25,12 +25,30 @@ export interface StepRecord {
   readonly appliedAt?: string;
 }
 
+/**
+ * Written at the end of a clean, complete run (see `src/runtime/_stamp.ts`): while the Dokkufile
+ * text and the secrets' values stay the same and the state is not changed by another run, a rerun
+ * has nothing to do, and can say so without parsing and planning.
+ */
+export interface RunStamp {
+  /** {@linkcode runStampValue} of the run that wrote it. */
+  readonly value: string;
+  /** The secret names the Dokkufile declares (their hashes are part of `value`). */
+  readonly secrets: readonly string[];
+  /** How many steps the Dokkufile has (all recorded as applied). */
+  readonly steps: number;
+  /** The apps whose deploy the run checks, as the run summary lists them. */
+  readonly apps: readonly string[];
+}
+
 /** The state file's content. */
 export interface RunState {
   readonly version: typeof STATE_VERSION;
   readonly target: string;
   readonly project: string;
   readonly steps: Readonly<Record<string, StepRecord>>;
+  /** Present only after a clean, complete run; every other write drops it. */
+  readonly stamp?: RunStamp;
 }
 
 /** An empty state for a target and project. */
@@ -118,10 +136,35 @@ export function parseState(
     if (typeof raw["appliedAt"] === "string") record.appliedAt = raw["appliedAt"];
     out[id] = record;
   }
+  const stamp = parseStamp(doc["stamp"]);
   return {
-    state: { version: STATE_VERSION, target: options.target, project: options.project, steps: out },
+    state: {
+      version: STATE_VERSION,
+      target: options.target,
+      project: options.project,
+      steps: out,
+      ...(stamp === undefined ? {} : { stamp }),
+    },
     reset: false,
     diagnostics: [],
+  };
+}
+
+function isStringList(value: unknown): value is string[] {
+  return Array.isArray(value) && value.every((v) => typeof v === "string");
+}
+
+/** A well-formed stamp, or undefined (a malformed one is ignored: it only costs a full plan). */
+function parseStamp(raw: unknown): RunStamp | undefined {
+  if (
+    !isRecord(raw) || typeof raw["value"] !== "string" || !isStringList(raw["secrets"]) ||
+    !Number.isSafeInteger(raw["steps"]) || !isStringList(raw["apps"])
+  ) return undefined;
+  return {
+    value: raw["value"],
+    secrets: raw["secrets"],
+    steps: raw["steps"] as number,
+    apps: raw["apps"],
   };
 }
 
@@ -139,7 +182,20 @@ export function serializeState(state: RunState): string {
       ...(r.appliedAt === undefined ? {} : { appliedAt: r.appliedAt }),
     };
   }
-  const doc = { version: state.version, target: state.target, project: state.project, steps };
+  const doc = {
+    version: state.version,
+    target: state.target,
+    project: state.project,
+    steps,
+    ...(state.stamp === undefined ? {} : {
+      stamp: {
+        value: state.stamp.value,
+        secrets: state.stamp.secrets,
+        steps: state.stamp.steps,
+        apps: state.stamp.apps,
+      },
+    }),
+  };
   return JSON.stringify(doc, null, 2) + "\n";
 }
 

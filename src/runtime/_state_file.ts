@@ -158,8 +158,9 @@ export class StateFile {
       try {
         const file = Deno.openSync(this.lockPath, { write: true, createNew: true, mode: 0o600 });
         try {
+          // Not fsynced: the exclusive create is what locks; after a crash a lock file that lost
+          // its content is unreadable, and an unreadable lock is taken over once it is old.
           file.writeSync(new TextEncoder().encode(JSON.stringify(me) + "\n"));
-          file.syncSync();
         } finally {
           file.close();
         }

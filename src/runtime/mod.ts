@@ -37,12 +37,14 @@ export {
   emptyState,
   type LoadedState,
   parseState,
+  type RunStamp,
   type RunState,
   sanitizeFilePart,
   serializeState,
   STATE_VERSION,
   type StepRecord,
 } from "./_state.ts";
+export { peekProject, runStampValue } from "./_stamp.ts";
 export { type LockHolder, type LockResult, StateFile, writeFileAtomic } from "./_state_file.ts";
 export {
   type ExecuteOptions,
@@ -88,6 +90,9 @@ export {
   type ProgressOptions,
   renderPlanJson,
   renderPlanText,
+  renderRunSummary,
+  type RunSummary,
   showArgv,
+  summaryLine,
   TextProgress,
 } from "./_progress.ts";

@@ -1,0 +1,253 @@
+/**
+ * The run stamp (src/runtime/_stamp.ts): a clean, complete run records it; a rerun of the same
+ * text with the same secrets against that state prints exactly what the full path prints for a
+ * run with nothing to do, and runs no command; anything that could change the plan (text,
+ * secrets, state records, options) makes the rerun plan in full.
+ */
+import assert from "node:assert/strict";
+import { createDouble, type Double } from "./support/double.ts";
+import { runCli } from "./support/cli.ts";
+import { parseDokkufile } from "../src/dokkufile/mod.ts";
+import {
+  parseState,
+  peekProject,
+  runStampValue,
+  type RunState,
+  serializeState,
+} from "../src/runtime/mod.ts";
+
+const REPO = new URL("..", import.meta.url).pathname.replace(/\/$/, "");
+const VAULT = `${REPO}/fixtures/compile/secrets/expected.Dokkufile`;
+const SHOP = `${REPO}/fixtures/run/shop/Dokkufile`;
+const SECRETS = { STRIPE_API_KEY: "sk_live_1", SESSION_SECRET: "s3ss'$`", db_password: "pw" };
+
+interface Target {
+  readonly double: Double;
+  readonly state: string;
+  run(file: string, extra?: string[], env?: Record<string, string>): ReturnType<typeof runCli>;
+  stored(): Promise<Record<string, unknown>>;
+}
+
+async function target(): Promise<Target> {
+  const double = await createDouble();
+  const state = `${double.stateDir}/dokompose-state.json`;
+  const base = {
+    ...double.env,
+    PATH: Deno.env.get("PATH") ?? "/usr/bin:/bin",
+    app_secret: "x",
+    ...SECRETS,
+  };
+  return {
+    double,
+    state,
+    run: (file, extra = [], env = {}) =>
+      runCli(["run", file, "--dokku", double.path, "--state", state, ...extra], {
+        env: { ...base, ...env },
+        cwd: REPO,
+      }),
+    stored: async () => JSON.parse(await Deno.readTextFile(state)),
+  };
+}
+
+/** Output with durations blanked (the only part that may differ between two runs). */
+function timeless(text: string): string {
+  return text.replace(/ in [0-9]+\.[0-9]{2}s\./g, " in Xs.");
+}
+
+async function withText(text: string, fn: (path: string) => Promise<void>): Promise<void> {
+  const dir = await Deno.makeTempDir();
+  try {
+    await Deno.writeTextFile(`${dir}/Dokkufile`, text);
+    await fn(`${dir}/Dokkufile`);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+}
+
+Deno.test("peekProject: the project of every golden Dokkufile, text and JSON", async () => {
+  let checked = 0;
+  for await (const entry of Deno.readDir(`${REPO}/fixtures/compile`)) {
+    const path = `${REPO}/fixtures/compile/${entry.name}/expected.Dokkufile`;
+    const text = await Deno.readTextFile(path).catch(() => undefined);
+    if (text === undefined) continue;
+    const parsed = parseDokkufile(text, { file: "Dokkufile" }).dokkufile;
+    assert.ok(parsed !== undefined, entry.name);
+    assert.equal(peekProject(text), parsed.project, entry.name);
+    checked++;
+  }
+  assert.ok(checked >= 15, `only ${checked} golden Dokkufiles`);
+  assert.equal(peekProject('{"format":"dokkufile/v1","project":"shop"}'), "shop");
+  assert.equal(peekProject("{not json"), undefined);
+  assert.equal(peekProject("# syntax=dokkufile/v1\nSTAGE x\n"), undefined);
+  assert.equal(peekProject("  PROJECT indented\n"), undefined);
+});
+
+Deno.test("runStampValue: covers the text, every secret's hash and the step records", async () => {
+  const state: RunState = {
+    version: 1,
+    target: "local:dokku",
+    project: "p",
+    steps: { "a/create": { checksum: "sha256:1", created: true } },
+  };
+  const base = {
+    text: "PROJECT p\n",
+    secrets: ["A", "B"],
+    secretHashes: new Map([["A", "sha256:a"], ["B", "sha256:b"]]),
+    state,
+  };
+  const value = await runStampValue(base);
+  assert.match(value, /^sha256:[0-9a-f]{64}$/);
+  assert.equal(await runStampValue({ ...base }), value, "deterministic");
+  // The stamp field itself is not an input.
+  const stamped = { ...state, stamp: { value, secrets: [], steps: 1, apps: [] } };
+  assert.equal(await runStampValue({ ...base, state: stamped }), value);
+  const variants = [
+    { ...base, text: "PROJECT p\n# edited\n" },
+    { ...base, secretHashes: new Map([["A", "sha256:a"], ["B", "sha256:other"]]) },
+    { ...base, secretHashes: new Map([["A", "sha256:a"]]) },
+    { ...base, secrets: ["A"] },
+    {
+      ...base,
+      state: { ...state, steps: { "a/create": { checksum: "sha256:2", created: true } } },
+    },
+    { ...base, state: { ...state, steps: {} } },
+  ];
+  const values = await Promise.all(variants.map((v) => runStampValue(v)));
+  assert.equal(new Set([value, ...values]).size, variants.length + 1);
+});
+
+Deno.test("state: a stamp is written and read back; a malformed one is ignored, not a reset", () => {
+  const stamp = { value: "sha256:x", secrets: ["A"], steps: 3, apps: ["p-web"] };
+  const state: RunState = { version: 1, target: "t", project: "p", steps: {}, stamp };
+  const text = serializeState(state);
+  const back = parseState(text, { file: "s.json", target: "t", project: "p" });
+  assert.deepEqual(back.state.stamp, stamp);
+  const doc = JSON.parse(text);
+  doc.stamp.steps = "3";
+  const bad = parseState(JSON.stringify(doc), { file: "s.json", target: "t", project: "p" });
+  assert.equal(bad.state.stamp, undefined);
+  assert.equal(bad.reset, false);
+  assert.deepEqual(bad.diagnostics, []);
+  const { stamp: _, ...unstamped } = state;
+  assert.equal(serializeState(unstamped).includes("stamp"), false);
+});
+
+Deno.test("stamp: a rerun prints what the full path prints and runs nothing", async () => {
+  const t = await target();
+  try {
+    const first = await t.run(VAULT);
+    assert.equal(first.code, 0, first.stdout + first.stderr);
+    assert.equal(first.stderr, "");
+    const stored = await t.stored();
+    const stamp = stored["stamp"] as Record<string, unknown>;
+    assert.equal(stamp["steps"], 11);
+    assert.deepEqual(stamp["apps"], ["vault-app"]);
+    assert.deepEqual(stamp["secrets"], ["SESSION_SECRET", "STRIPE_API_KEY", "db_password"]);
+
+    const logged = (await t.double.log()).length;
+    const fast = await t.run(VAULT);
+    assert.equal(fast.code, 0, fast.stderr);
+    assert.equal(fast.stderr, "");
+    assert.equal((await t.double.log()).length, logged, "the stamped rerun ran a command");
+
+    // The same rerun through the full path: the stamp removed from the state file.
+    delete stored["stamp"];
+    await Deno.writeTextFile(t.state, JSON.stringify(stored, null, 2) + "\n");
+    const full = await t.run(VAULT);
+    assert.equal(full.code, 0, full.stderr);
+    assert.equal((await t.double.log()).length, logged, "the full no-op rerun ran a command");
+    assert.equal(timeless(fast.stdout), timeless(full.stdout));
+    assert.equal(fast.stderr, full.stderr);
+    assert.match(
+      full.stdout,
+      /Nothing to run, 11 unchanged\nServices:\n {2}vault-app {2}unchanged/,
+    );
+    // The full no-op run stamped the state again, with the same value.
+    assert.deepEqual((await t.stored())["stamp"], stamp);
+  } finally {
+    await t.double.cleanup();
+  }
+});
+
+Deno.test("stamp: another secret value, another text or edited records plan in full", async () => {
+  const t = await target();
+  try {
+    assert.equal((await t.run(VAULT)).code, 0);
+    const stamp = (await t.stored())["stamp"] as Record<string, unknown>;
+
+    // A secret's value changed: its step and the deploy after it run.
+    const changed = await t.run(VAULT, [], { SESSION_SECRET: "rotated" });
+    assert.equal(changed.code, 0, changed.stderr);
+    assert.match(changed.stdout, /2 to run \(1 changed, 1 upstream changed\)/);
+    const restamped = (await t.stored())["stamp"] as Record<string, unknown>;
+    assert.notEqual(restamped["value"], stamp["value"]);
+
+    // The text changed (a comment only): planned in full, nothing to do, a new stamp.
+    const text = (await Deno.readTextFile(VAULT)) + "# reviewed\n";
+    await withText(text, async (path) => {
+      const logged = (await t.double.log()).length;
+      const r = await t.run(path, [], { SESSION_SECRET: "rotated" });
+      assert.equal(r.code, 0, r.stderr);
+      assert.match(r.stdout, /Nothing to run, 11 unchanged/);
+      assert.equal((await t.double.log()).length, logged);
+      const again = (await t.stored())["stamp"] as Record<string, unknown>;
+      assert.notEqual(again["value"], restamped["value"]);
+    });
+
+    // A step record edited behind dokompose's back: the full plan sees it.
+    const stored = await t.stored();
+    const steps = stored["steps"] as Record<string, Record<string, unknown>>;
+    steps["app/ports"]!["checksum"] = "sha256:edited";
+    await Deno.writeTextFile(t.state, JSON.stringify(stored, null, 2) + "\n");
+    const edited = await t.run(VAULT, [], { SESSION_SECRET: "rotated" });
+    assert.equal(edited.code, 0, edited.stderr);
+    // Its own content still matches its record's "own" checksum: it reruns as upstream changed.
+    assert.match(edited.stdout, /2 to run \(2 upstream changed\)/);
+    assert.match(edited.stdout, /\$ dokku ports:set vault-app http:80:8080\n/);
+  } finally {
+    await t.double.cleanup();
+  }
+});
+
+Deno.test("stamp: options that change what a run prints or plans take the full path", async () => {
+  const t = await target();
+  try {
+    assert.equal((await t.run(VAULT)).code, 0);
+    const explain = await t.run(VAULT, ["--explain"]);
+    assert.match(explain.stdout, /= app\/deploy: skipped, unchanged \(/);
+    const json = await t.run(VAULT, ["--log-format", "json"]);
+    assert.equal(json.code, 0);
+    const events = json.stdout.trim().split("\n").map((l) => JSON.parse(l).event);
+    assert.equal(events.filter((e) => e === "step.skip").length, 11);
+    const dry = await t.run(VAULT, ["--dry-run"]);
+    assert.match(dry.stdout, /^Plan for project "vault"/);
+    const forced = await t.run(VAULT, ["--force-step", "app/ports"]);
+    assert.match(forced.stdout, /app\/ports: forced/);
+  } finally {
+    await t.double.cleanup();
+  }
+});
+
+Deno.test("stamp: a failed run drops it; a run with a build context never writes one", async () => {
+  const t = await target();
+  try {
+    assert.equal((await t.run(VAULT)).code, 0);
+    await t.double.setFaults([{ match: ["config:import"], exit: 1, stderr: "boom", times: 1 }]);
+    const failed = await t.run(VAULT, [], { SESSION_SECRET: "rotated" });
+    assert.equal(failed.code, 1);
+    assert.equal((await t.stored())["stamp"], undefined);
+    // The next clean run stamps again.
+    assert.equal((await t.run(VAULT, [], { SESSION_SECRET: "rotated" })).code, 0);
+    assert.notEqual((await t.stored())["stamp"], undefined);
+  } finally {
+    await t.double.cleanup();
+  }
+  const shop = await target();
+  try {
+    const r = await shop.run(SHOP);
+    assert.equal(r.code, 0, r.stdout + r.stderr);
+    assert.equal((await shop.stored())["stamp"], undefined, "build contexts are not in the text");
+  } finally {
+    await shop.double.cleanup();
+  }
+});
