@@ -196,6 +196,18 @@ async function bench(tmp: string): Promise<void> {
   addRow("`dokompose --help` (bundle)", await measure({ args: viaBundle(["--help"]) }, REPS), {
     base: floor,
   });
+  // Start-up with and without Deno's V8 code cache for the bundle (the CLI ends without
+  // Deno.exit() so that the cache is written; src/cli/main.ts).
+  addRow(
+    "`dokompose --version` (bundle)",
+    await measure({ args: viaBundle(["--version"]) }, REPS),
+    { base: floor },
+  );
+  addRow(
+    "`dokompose --version` (bundle, `--no-code-cache`)",
+    await measure({ args: ["run", "-A", "--no-code-cache", bundle, "--version"] }, REPS),
+    { base: floor },
+  );
 
   // 2. config on a 10-service file.
   const files = new Map<number, string>();
@@ -384,7 +396,27 @@ async function runtimeRows(
   const setup = await fresh(DOUBLE, 4, (dir) => doubleEnv(dir, 0))();
   const applied = await timeOnce(setup);
   if (applied.code !== 0) return void addRow(noop, { error: `first run: ${firstLine(applied)}` });
+  const statePath = setup.args[setup.args.indexOf("--state") + 1] as string;
+  const stateDoc = async () => JSON.parse(await Deno.readTextFile(statePath));
+  const stamped = (await stateDoc().catch(() => ({})))["stamp"] !== undefined;
+  notes.push(
+    `No-op rerun: the first run ${stamped ? "recorded" : "did NOT record"} a run stamp ` +
+      "(docs/runtime.md, State), so the rerun is answered from it without parsing or planning. " +
+      "The row after it times the same rerun with the stamp removed from the state before each " +
+      "run: parse, checksums and plan of all 241 steps.",
+  );
   addRow(noop, await measure(setup, REPS, { warmup: false }), { base: floor, max: 2 });
+  const unstamp = async (): Promise<Spawn> => {
+    const doc = await stateDoc();
+    delete doc["stamp"];
+    await Deno.writeTextFile(statePath, JSON.stringify(doc, null, 2) + "\n");
+    return setup;
+  };
+  addRow(
+    "`run` no-op rerun, 40 apps, full plan (stamp removed before each run)",
+    await measure(setup, REPS, { warmup: false, before: unstamp }),
+    { base: floor },
+  );
 }
 
 /** Environment for the light fake: a fixed delay per command. */

@@ -29,6 +29,7 @@ import {
   planRun,
   planSummaryLine,
   readContext,
+  reasonCounts,
   renderPlanJson,
   renderPlanText,
   renderRunSummary,
@@ -429,7 +430,7 @@ async function stampedRun(
       state: loaded.state,
     });
     if (value !== stamp.value) return undefined;
-    const unchanged = { ...NO_STEPS, unchanged: stamp.steps };
+    const unchanged = { ...reasonCounts(), unchanged: stamp.steps };
     const summary = summaryLine({ run: 0, skip: stamp.steps, byReason: unchanged });
     io.stdout(`Running project "${project}" on ${runner.target}: ${summary}\n`);
     io.stdout(renderRunSummary({
@@ -443,16 +444,6 @@ async function stampedRun(
     stateFile.unlock();
   }
 }
-
-/** Zero steps for every reason (see {@linkcode summaryLine}). */
-const NO_STEPS = {
-  "new": 0,
-  "changed": 0,
-  "upstream changed": 0,
-  "forced": 0,
-  "state reset": 0,
-  "unchanged": 0,
-} as const;
 
 /**
  * Records the stamp after a run that ended `ok` without a diagnostic, when the Dokkufile sends no

@@ -71,9 +71,9 @@ export interface PlanSummary {
   readonly byReason: Readonly<Record<Reason, number>>;
 }
 
-/** Counts decisions per reason. */
-export function summarizePlan(plan: Plan): PlanSummary {
-  const byReason: Record<Reason, number> = {
+/** Zero steps for every reason. */
+export function reasonCounts(): Record<Reason, number> {
+  return {
     "new": 0,
     "changed": 0,
     "upstream changed": 0,
@@ -81,6 +81,11 @@ export function summarizePlan(plan: Plan): PlanSummary {
     "state reset": 0,
     "unchanged": 0,
   };
+}
+
+/** Counts decisions per reason. */
+export function summarizePlan(plan: Plan): PlanSummary {
+  const byReason = reasonCounts();
   let run = 0;
   for (const s of plan.steps) {
     byReason[s.reason]++;

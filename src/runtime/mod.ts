@@ -29,6 +29,7 @@ export {
   planRun,
   type PlanSummary,
   type Reason,
+  reasonCounts,
   summarizePlan,
   undeliverableCommands,
 } from "./_plan.ts";
