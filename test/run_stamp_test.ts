@@ -82,7 +82,7 @@ Deno.test("peekProject: the project of every golden Dokkufile, text and JSON", a
   assert.equal(peekProject("  PROJECT indented\n"), undefined);
 });
 
-Deno.test("runStampValue: covers the text, every secret's hash and the step records", async () => {
+Deno.test("runStampValue: covers the text, secrets, build contexts and the step records", async () => {
   const state: RunState = {
     version: 1,
     target: "local:dokku",
@@ -93,19 +93,22 @@ Deno.test("runStampValue: covers the text, every secret's hash and the step reco
     text: "PROJECT p\n",
     secrets: ["A", "B"],
     secretHashes: new Map([["A", "sha256:a"], ["B", "sha256:b"]]),
+    archiveHashes: new Map([["web", "sha256:w"]]),
     state,
   };
   const value = await runStampValue(base);
   assert.match(value, /^sha256:[0-9a-f]{64}$/);
   assert.equal(await runStampValue({ ...base }), value, "deterministic");
   // The stamp field itself is not an input.
-  const stamped = { ...state, stamp: { value, secrets: [], steps: 1, apps: [] } };
+  const stamped = { ...state, stamp: { value, secrets: [], archives: [], steps: 1, apps: [] } };
   assert.equal(await runStampValue({ ...base, state: stamped }), value);
   const variants = [
     { ...base, text: "PROJECT p\n# edited\n" },
     { ...base, secretHashes: new Map([["A", "sha256:a"], ["B", "sha256:other"]]) },
     { ...base, secretHashes: new Map([["A", "sha256:a"]]) },
     { ...base, secrets: ["A"] },
+    { ...base, archiveHashes: new Map([["web", "sha256:changed"]]) },
+    { ...base, archiveHashes: new Map() },
     {
       ...base,
       state: { ...state, steps: { "a/create": { checksum: "sha256:2", created: true } } },
@@ -117,7 +120,13 @@ Deno.test("runStampValue: covers the text, every secret's hash and the step reco
 });
 
 Deno.test("state: a stamp is written and read back; a malformed one is ignored, not a reset", () => {
-  const stamp = { value: "sha256:x", secrets: ["A"], steps: 3, apps: ["p-web"] };
+  const stamp = {
+    value: "sha256:x",
+    secrets: ["A"],
+    archives: [{ kind: "archive" as const, context: "web", files: [{ path: "a", content: "b" }] }],
+    steps: 3,
+    apps: ["p-web"],
+  };
   const state: RunState = { version: 1, target: "t", project: "p", steps: {}, stamp };
   const text = serializeState(state);
   const back = parseState(text, { file: "s.json", target: "t", project: "p" });
@@ -228,7 +237,7 @@ Deno.test("stamp: options that change what a run prints or plans take the full p
   }
 });
 
-Deno.test("stamp: a failed run drops it; a run with a build context never writes one", async () => {
+Deno.test("stamp: a failed run drops it; the next clean run records it again", async () => {
   const t = await target();
   try {
     assert.equal((await t.run(VAULT)).code, 0);
@@ -236,18 +245,46 @@ Deno.test("stamp: a failed run drops it; a run with a build context never writes
     const failed = await t.run(VAULT, [], { SESSION_SECRET: "rotated" });
     assert.equal(failed.code, 1);
     assert.equal((await t.stored())["stamp"], undefined);
-    // The next clean run stamps again.
     assert.equal((await t.run(VAULT, [], { SESSION_SECRET: "rotated" })).code, 0);
     assert.notEqual((await t.stored())["stamp"], undefined);
   } finally {
     await t.double.cleanup();
   }
-  const shop = await target();
+});
+
+Deno.test("stamp: build contexts are read again; a source change redeploys", async () => {
+  // A copy of the shop fixture (Dokkufile + its build context), so the test can edit the source.
+  const dir = await Deno.makeTempDir();
+  const t = await target();
   try {
-    const r = await shop.run(SHOP);
-    assert.equal(r.code, 0, r.stdout + r.stderr);
-    assert.equal((await shop.stored())["stamp"], undefined, "build contexts are not in the text");
+    await Deno.copyFile(SHOP, `${dir}/Dokkufile`);
+    await Deno.mkdir(`${dir}/web`);
+    for await (const entry of Deno.readDir(`${REPO}/fixtures/run/shop/web`)) {
+      if (entry.isFile) {
+        await Deno.copyFile(
+          `${REPO}/fixtures/run/shop/web/${entry.name}`,
+          `${dir}/web/${entry.name}`,
+        );
+      }
+    }
+    const first = await t.run(`${dir}/Dokkufile`);
+    assert.equal(first.code, 0, first.stdout + first.stderr);
+    const stamp = (await t.stored())["stamp"] as Record<string, unknown>;
+    assert.deepEqual((stamp["archives"] as { context: string }[]).map((a) => a.context), ["web"]);
+
+    const logged = (await t.double.log()).length;
+    const fast = await t.run(`${dir}/Dokkufile`);
+    assert.equal(fast.code, 0, fast.stderr);
+    assert.match(fast.stdout, /Nothing to run, 17 unchanged/);
+    assert.equal((await t.double.log()).length, logged);
+
+    await Deno.writeTextFile(`${dir}/web/added.txt`, "new source file\n");
+    const changed = await t.run(`${dir}/Dokkufile`);
+    assert.equal(changed.code, 0, changed.stderr);
+    assert.match(changed.stdout, /web\/deploy: changed/);
+    assert.match(changed.stdout, /\$ dokku git:from-archive --archive-type tar shop-web/);
   } finally {
-    await shop.double.cleanup();
+    await t.double.cleanup();
+    await Deno.remove(dir, { recursive: true });
   }
 });

@@ -233,6 +233,56 @@ async function readSecretsFile(
   return { values: dotenv.values, diagnostics: [] };
 }
 
+/** The build contexts the Dokkufile's steps send, unique by {@linkcode archiveKey}, sorted by it. */
+function archiveSpecs(dokkufile: Dokkufile): ArchiveSpec[] {
+  const specs = new Map<string, ArchiveSpec>();
+  for (const step of dokkufile.stages.flatMap((s) => s.steps)) {
+    for (const spec of stepArchiveSpecs(step)) specs.set(archiveKey(spec), spec);
+  }
+  // Sorted: the stamp records them, and steps' order is not what it should depend on.
+  return [...specs.keys()].sort().map((key) => specs.get(key) as ArchiveSpec);
+}
+
+/**
+ * Reads and tars the build contexts of `specs` (relative to `base`, the Dokkufile's directory),
+ * keyed by {@linkcode archiveKey} (the context plus the generated files added to it), with each
+ * tar's hash. Diagnostics for contexts that cannot be read or files that would replace content.
+ */
+async function readArchives(specs: readonly ArchiveSpec[], base: string): Promise<{
+  archives: Map<string, Uint8Array>;
+  archiveHashes: Map<string, string>;
+  diagnostics: Diagnostic[];
+}> {
+  const archives = new Map<string, Uint8Array>();
+  const archiveHashes = new Map<string, string>();
+  const diagnostics: Diagnostic[] = [];
+  const byKey = new Map(specs.map((spec) => [archiveKey(spec), spec]));
+  const contexts = new Map<string, ReturnType<typeof readContext>>();
+  // Sorted and unique: the same context may be used by several steps.
+  for (const key of [...byKey.keys()].sort()) {
+    const { context, files } = byKey.get(key) as ArchiveSpec;
+    const path = resolvePath(base, context);
+    let ctx = contexts.get(context);
+    if (ctx === undefined) {
+      ctx = readContext(path);
+      contexts.set(context, ctx);
+      if (ctx.error !== undefined) {
+        diagnostics.push(diag("DK5011", { context, path, reason: ctx.error }));
+      }
+    }
+    if (ctx.error !== undefined) continue;
+    const added = addGeneratedFiles(ctx.entries, files ?? []);
+    if (added.conflict !== undefined) {
+      diagnostics.push(diag("DK5021", { context, path, reason: added.conflict }));
+      continue;
+    }
+    const tar = buildTar(added.entries);
+    archives.set(key, tar);
+    archiveHashes.set(key, await sha256Async(tar));
+  }
+  return { archives, archiveHashes, diagnostics };
+}
+
 /**
  * Parses the Dokkufile, resolves the state file, the secrets and the build contexts. Undefined
  * (after reporting why, and closing the runner) when something is wrong.
@@ -278,37 +328,9 @@ async function prepare(
   diagnostics.push(...secrets.diagnostics);
 
   // Build contexts: read and tar them now; their content hash is part of the checksum.
-  // Keyed by archiveKey: the context plus the generated files (FILE lines) added to it.
-  const archives = new Map<string, Uint8Array>();
-  const archiveHashes = new Map<string, string>();
-  const base = dirname(read.path);
-  const specs = new Map<string, ArchiveSpec>();
-  for (const step of dokkufile.stages.flatMap((s) => s.steps)) {
-    for (const spec of stepArchiveSpecs(step)) specs.set(archiveKey(spec), spec);
-  }
-  const contexts = new Map<string, ReturnType<typeof readContext>>();
-  // Sorted and unique: the same context may be used by several steps.
-  for (const key of [...specs.keys()].sort()) {
-    const { context, files } = specs.get(key) as ArchiveSpec;
-    const path = resolvePath(base, context);
-    let ctx = contexts.get(context);
-    if (ctx === undefined) {
-      ctx = readContext(path);
-      contexts.set(context, ctx);
-      if (ctx.error !== undefined) {
-        diagnostics.push(diag("DK5011", { context, path, reason: ctx.error }));
-      }
-    }
-    if (ctx.error !== undefined) continue;
-    const added = addGeneratedFiles(ctx.entries, files ?? []);
-    if (added.conflict !== undefined) {
-      diagnostics.push(diag("DK5021", { context, path, reason: added.conflict }));
-      continue;
-    }
-    const tar = buildTar(added.entries);
-    archives.set(key, tar);
-    archiveHashes.set(key, await sha256Async(tar));
-  }
+  const built = await readArchives(archiveSpecs(dokkufile), dirname(read.path));
+  diagnostics.push(...built.diagnostics);
+  const { archives, archiveHashes } = built;
   if (hasErrors(diagnostics)) {
     report(diagnostics);
     await runner.close();
@@ -423,10 +445,13 @@ async function stampedRun(
     if (secretsFile.diagnostics.length > 0) return undefined;
     const secrets = resolveSecrets(stamp.secrets, { env: io.env, file: secretsFile.values });
     if (secrets.diagnostics.length > 0) return undefined;
+    const built = await readArchives(stamp.archives, dirname(read.path));
+    if (built.diagnostics.length > 0) return undefined;
     const value = await runStampValue({
       text: read.text,
       secrets: stamp.secrets,
       secretHashes: secrets.hashes,
+      archiveHashes: built.archiveHashes,
       state: loaded.state,
     });
     if (value !== stamp.value) return undefined;
@@ -446,9 +471,9 @@ async function stampedRun(
 }
 
 /**
- * Records the stamp after a run that ended `ok` without a diagnostic, when the Dokkufile sends no
- * build context (their content is not in the text) and every step is recorded with the checksum
- * it was planned with. Returns a DK5012 diagnostic when the state cannot be written.
+ * Records the stamp after a run that ended `ok` without a diagnostic, when every step is recorded
+ * with the checksum it was planned with. Returns a DK5012 diagnostic when the state cannot be
+ * written.
  */
 async function writeStamp(
   stateFile: StateFile,
@@ -456,7 +481,6 @@ async function writeStamp(
   run: { read: ReadText; prepared: Prepared; plan: Plan },
 ): Promise<Diagnostic | undefined> {
   const { read, prepared, plan } = run;
-  if (prepared.archives.size > 0) return undefined;
   if (!plan.steps.every((p) => state.steps[p.id]?.checksum === p.checksum)) return undefined;
   const secrets = prepared.dokkufile.secrets;
   const stamp: RunStamp = {
@@ -464,9 +488,11 @@ async function writeStamp(
       text: read.text,
       secrets,
       secretHashes: prepared.secretHashes,
+      archiveHashes: prepared.archiveHashes,
       state,
     }),
     secrets: [...secrets],
+    archives: archiveSpecs(prepared.dokkufile),
     steps: plan.steps.length,
     apps: plan.steps.flatMap((p) => p.step.verify === undefined ? [] : [p.step.verify.app]),
   };

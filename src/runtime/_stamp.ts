@@ -5,10 +5,11 @@
  *
  * Why it is exact: a plan is a pure function of the Dokkufile's text, the hashes of the secrets it
  * reads, the hashes of the build contexts it sends, the recorded state and the `--force-step`
- * option. The stamp is written at the end of a run that ended `ok` with no diagnostic at all and
- * no build context, so every step is recorded as applied with the checksum it has for exactly
- * that text and those secrets; any later state write drops it. A rerun whose text and secret
- * hashes give the same value, against that state, with no `--force-step`, would plan every step
+ * option. The stamp is written at the end of a run that ended `ok` with no diagnostic at all, so
+ * every step is recorded as applied with the checksum it has for exactly that text, those
+ * secrets and those build contexts; any later state write drops it. A rerun whose text, secret
+ * hashes and archive hashes (the contexts are read and tarred again: a source change is seen)
+ * give the same value, against that state, with no `--force-step`, would plan every step
  * `unchanged`, run zero commands and report no diagnostic; the stamp holds what that run prints.
  *
  * The value also covers dokompose's version (a new version may checksum steps differently: its
@@ -26,6 +27,8 @@ export interface StampInputs {
   /** Every secret name the Dokkufile declares; a name without a hash is hashed as `missing`. */
   readonly secrets: readonly string[];
   readonly secretHashes: ReadonlyMap<string, string>;
+  /** Hash of each build-context archive, by its `archiveKey` (src/runtime/_archive.ts). */
+  readonly archiveHashes: ReadonlyMap<string, string>;
   /** The state without its stamp, as {@linkcode serializeState} writes it. */
   readonly state: RunState;
 }
@@ -36,8 +39,13 @@ export async function runStampValue(inputs: StampInputs): Promise<string> {
   const pairs = [...inputs.secrets].sort().map((n) =>
     `${n}\0${inputs.secretHashes.get(n) ?? "missing"}`
   );
+  // Sorted: map order follows the order the contexts were read in.
+  const archives = [...inputs.archiveHashes.keys()].sort().map((k) =>
+    `${k}\0${inputs.archiveHashes.get(k)}`
+  );
   const { stamp: _stamp, ...records } = inputs.state;
-  const head = `dokompose-run-stamp\0${VERSION}\0${STATE_VERSION}\0${pairs.join("\0")}\0\0`;
+  const head = `dokompose-run-stamp\0${VERSION}\0${STATE_VERSION}\0${pairs.join("\0")}\0\0` +
+    `${archives.join("\0")}\0\0`;
   const body = `${serializeState(records)}\0${inputs.text}`;
   return await sha256Async(new TextEncoder().encode(head + body));
 }

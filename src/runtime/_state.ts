@@ -7,6 +7,7 @@
  * means "start over" (one warning, a full guarded run), never a crash.
  */
 import { diag, type Diagnostic } from "../diagnostics/mod.ts";
+import type { ArchiveSpec } from "./_checksum.ts";
 
 export const STATE_VERSION = 1;
 
@@ -35,6 +36,8 @@ export interface RunStamp {
   readonly value: string;
   /** The secret names the Dokkufile declares (their hashes are part of `value`). */
   readonly secrets: readonly string[];
+  /** The build contexts the Dokkufile sends (their archives' hashes are part of `value`). */
+  readonly archives: readonly ArchiveSpec[];
   /** How many steps the Dokkufile has (all recorded as applied). */
   readonly steps: number;
   /** The apps whose deploy the run checks, as the run summary lists them. */
@@ -154,15 +157,29 @@ function isStringList(value: unknown): value is string[] {
   return Array.isArray(value) && value.every((v) => typeof v === "string");
 }
 
+function isArchiveSpec(value: unknown): value is ArchiveSpec {
+  if (!isRecord(value) || value["kind"] !== "archive" || typeof value["context"] !== "string") {
+    return false;
+  }
+  const files = value["files"];
+  return files === undefined ||
+    (Array.isArray(files) &&
+      files.every((f) =>
+        isRecord(f) && typeof f["path"] === "string" && typeof f["content"] === "string"
+      ));
+}
+
 /** A well-formed stamp, or undefined (a malformed one is ignored: it only costs a full plan). */
 function parseStamp(raw: unknown): RunStamp | undefined {
   if (
     !isRecord(raw) || typeof raw["value"] !== "string" || !isStringList(raw["secrets"]) ||
-    !Number.isSafeInteger(raw["steps"]) || !isStringList(raw["apps"])
+    !Number.isSafeInteger(raw["steps"]) || !isStringList(raw["apps"]) ||
+    !Array.isArray(raw["archives"]) || !raw["archives"].every(isArchiveSpec)
   ) return undefined;
   return {
     value: raw["value"],
     secrets: raw["secrets"],
+    archives: raw["archives"],
     steps: raw["steps"] as number,
     apps: raw["apps"],
   };
@@ -191,6 +208,7 @@ export function serializeState(state: RunState): string {
       stamp: {
         value: state.stamp.value,
         secrets: state.stamp.secrets,
+        archives: state.stamp.archives,
         steps: state.stamp.steps,
         apps: state.stamp.apps,
       },
