@@ -2,7 +2,7 @@
  * The real file system behind the loader's {@linkcode LoaderFs}: size-limited, UTF-8-checked
  * reads that report why a file cannot be used instead of throwing.
  */
-import { DEFAULT_MAX_FILE_SIZE, type LoaderFs, type ReadResult } from "../compose/mod.ts";
+import { DEFAULT_MAX_FILE_SIZE, type LoaderFs, type ReadResult } from "../compose/loader.ts";
 
 export interface RealFsOptions {
   /** Largest file read, in bytes (default 10 MiB): checked before reading. */

@@ -7,16 +7,17 @@ import type { CliIo } from "./_io.ts";
 import type { LoadOptions } from "./main.ts";
 import { diag, type Diagnostic, renderJson, renderText } from "../diagnostics/mod.ts";
 import { isSpecialFile } from "../runtime/files.ts";
-import type { LoadResult } from "../compose/mod.ts";
+import type { LoadResult } from "../compose/loader.ts";
 
 /** Loads the project the way every compose command does (flags, env, real file system). */
 export async function loadFromFlags(opts: LoadOptions, io: CliIo): Promise<LoadResult> {
-  // Imported here, not at the top: `--help`, `run` and `plan` never pay for the loader.
-  const [{ loadProject }, { realFs }] = await Promise.all([
-    import("../compose/mod.ts"),
+  // Imported here, not at the top: `--help`, `run` and `plan` never pay for the loader. The
+  // loader's own entry, not compose/mod.ts: it loads zod only for files that need the model.
+  const [{ loadProjectAsync }, { realFs }] = await Promise.all([
+    import("../compose/loader.ts"),
     import("./_fs.ts"),
   ]);
-  return loadProject({
+  return await loadProjectAsync({
     cwd: io.cwd,
     env: io.env,
     fs: realFs(),

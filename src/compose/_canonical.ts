@@ -8,7 +8,7 @@
  * (like compose-go's `transform.Canonical`), so merges see one form only.
  */
 import { diag, type DiagArgs, type Span } from "../diagnostics/mod.ts";
-import { pathKey, type YamlPath } from "../source/mod.ts";
+import { pathKey, type YamlPath } from "../source/plain.ts";
 import type { LoadContext } from "./_context.ts";
 import { spanAt } from "./_interp_tree.ts";
 import { splitShell } from "./_shellwords.ts";

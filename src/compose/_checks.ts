@@ -4,12 +4,12 @@
  * checks run in sorted order so messages are predictable.
  */
 import { diag, type DiagArgs, type DiagOptions, type Related } from "../diagnostics/mod.ts";
-import type { YamlPath } from "../source/mod.ts";
+import type { YamlPath } from "../source/plain.ts";
 import { isIpAddress } from "./_canonical.ts";
 import type { LoadContext } from "./_context.ts";
 import { spanAt } from "./_interp_tree.ts";
 import { isObj, type Obj, scalarString, sortedKeys } from "./_util.ts";
-import { didYouMean } from "./schema.ts";
+import { didYouMean } from "./suggest.ts";
 
 /** A did-you-mean hint for a reference to an undefined name, or `fallback`. */
 function nearHint(name: string, defined: Obj, fallback?: string): { hint?: string } {

@@ -5,13 +5,13 @@
  * is merged onto it with the merge rules. Cycles and missing bases are errors.
  */
 import { diag } from "../diagnostics/mod.ts";
-import { pathKey } from "../source/mod.ts";
+import { pathKey } from "../source/plain.ts";
 import type { LoadContext } from "./_context.ts";
 import { spanAt } from "./_interp_tree.ts";
 import { mergeService } from "./_merge.ts";
 import type { Unit } from "./_unit.ts";
 import { clone, dirname, isObj, type Obj, resolvePath } from "./_util.ts";
-import { didYouMean } from "./schema.ts";
+import { didYouMean } from "./suggest.ts";
 
 export interface ExtendsOptions {
   /** Loads (and caches) another file for `extends.file`; undefined when it cannot be read. */

@@ -4,7 +4,7 @@
  * services and resources are copied into the including file's tree.
  */
 import { diag, type Span } from "../diagnostics/mod.ts";
-import { pathKey } from "../source/mod.ts";
+import { pathKey } from "../source/plain.ts";
 import type { LoadContext } from "./_context.ts";
 import { readEnvFiles } from "./_env.ts";
 import { spanAt } from "./_interp_tree.ts";

@@ -4,7 +4,7 @@
  * expanded, so `"${HOST_IP}:${PORT}:80"` works.
  */
 import { diag, type Span } from "../diagnostics/mod.ts";
-import { pathKey, type YamlPath } from "../source/mod.ts";
+import { pathKey, type YamlPath } from "../source/plain.ts";
 import type { LoadContext } from "./_context.ts";
 import { interpolate } from "./_interpolate.ts";
 import { castBool, castFloat, castInt, type CastKind, castKindAt } from "./_units.ts";

@@ -11,7 +11,14 @@ import {
   sortDiagnostics,
   type Span,
 } from "../diagnostics/mod.ts";
-import { keyPathKey, parseYaml, pathKey, type YamlDocument, type YamlPath } from "../source/mod.ts";
+import {
+  keyPathKey,
+  type ParseResult,
+  type ParseYamlOptions,
+  pathKey,
+  type YamlDocument,
+  type YamlPath,
+} from "../source/plain.ts";
 import { canonicalizeFile } from "./_canonical.ts";
 import { checkResources, checkServices } from "./_checks.ts";
 import { LoadContext, type LoadOptions } from "./_context.ts";
@@ -34,7 +41,8 @@ import { normalizeModel } from "./_normalize.ts";
 import { disabledServices } from "./_profiles.ts";
 import type { Unit } from "./_unit.ts";
 import { dirname, isObj, type Obj, setKey, sortedKeys } from "./_util.ts";
-import { didYouMean, validateComposeShape } from "./schema.ts";
+import type { SchemaIssue } from "./_plain.ts";
+import { didYouMean } from "./suggest.ts";
 import type { ComposeModel, InputFile, LoadedProject, SourceMap } from "./types.ts";
 
 /** What {@linkcode loadProject} returns. */
@@ -50,6 +58,18 @@ export interface LoadResult {
 }
 
 const KEY_CODES = new Set(["DK2201", "DK2205", "DK2208"]);
+
+/**
+ * How {@linkcode loadProjectWith} parses and checks files. Either may answer undefined, "cannot
+ * tell without the full parser or model": the load then stops, and is retried with functions that
+ * always answer (see `loader.ts`).
+ */
+export interface LoadStrategy {
+  /** Parses one file (see `parseYaml` in `source/mod.ts`). */
+  readonly parse: (text: string, options: ParseYamlOptions) => ParseResult | undefined;
+  /** Checks the shape of a raw compose tree (see `validateComposeShape` in `schema.ts`). */
+  readonly validate: (tree: unknown) => readonly SchemaIssue[] | undefined;
+}
 
 class ModelSourceMap implements SourceMap {
   readonly #spans: ReadonlyMap<string, Span>;
@@ -119,12 +139,16 @@ function foreignDocument(value: Obj): { reason: string; key: string } | undefine
 
 class Loader {
   readonly ctx: LoadContext;
+  readonly #strategy: LoadStrategy;
+  /** Set when the strategy could not parse a file or tell whether a document is valid. */
+  undecided = false;
   readonly #parsed = new Map<string, YamlDocument[] | undefined>();
   /** `extends.file` targets, per environment (included projects have their own). */
   readonly #extendsFiles = new WeakMap<object, Map<string, Unit | undefined>>();
 
-  constructor(ctx: LoadContext) {
+  constructor(ctx: LoadContext, strategy: LoadStrategy) {
     this.ctx = ctx;
+    this.#strategy = strategy;
   }
 
   /** Reads and parses a file once (stage B steps 5-6); undefined when it cannot be used. */
@@ -134,9 +158,10 @@ class Loader {
     const text = this.ctx.read(abs, span);
     if (text !== undefined) {
       const file = this.ctx.rel(abs);
-      const parsed = parseYaml(text, { file });
-      this.ctx.diagnostics.push(...parsed.diagnostics);
-      if (!hasErrors(parsed.diagnostics)) {
+      const parsed = this.#strategy.parse(text, { file });
+      if (parsed === undefined) this.undecided = true;
+      else this.ctx.diagnostics.push(...parsed.diagnostics);
+      if (parsed !== undefined && !hasErrors(parsed.diagnostics)) {
         const docs = parsed.documents.filter((d) => d.value !== null);
         if (docs.length === 0) {
           this.ctx.diagnostics.push(diag("DK1005", {}, { span: { file, line: 1, column: 1 } }));
@@ -172,8 +197,13 @@ class Loader {
       return undefined;
     }
     const tree = interpolateTree(ctx, doc.value, { env: options.env, spans, file }) as Obj;
+    const issues = this.#strategy.validate(tree);
+    if (issues === undefined) {
+      this.undecided = true;
+      return undefined;
+    }
     let invalid = false;
-    for (const issue of validateComposeShape(tree)) {
+    for (const issue of issues) {
       // Unknown keys, bad names and empty keys point at the key, not at its value.
       const atKey = KEY_CODES.has(issue.code) ? spans.get(keyPathKey(issue.path)) : undefined;
       const d = diag(issue.code, issue.args, {
@@ -341,10 +371,14 @@ function result(ctx: LoadContext, project?: LoadedProject): LoadResult {
 }
 
 /**
- * Loads compose files into the canonical model (RULES.md section 1, steps 1-25). Never throws for
- * bad input: problems are located diagnostics, and `project` is absent when there is an error.
+ * Loads compose files into the canonical model (RULES.md section 1, steps 1-25), parsing and
+ * checking them with `strategy`. Never throws for bad input: problems are located diagnostics,
+ * and `project` is absent when there is an error. Undefined when the strategy could not tell.
  */
-export function loadProject(options: LoadOptions): LoadResult {
+export function loadProjectWith(
+  options: LoadOptions,
+  strategy: LoadStrategy,
+): LoadResult | undefined {
   const found = composeFiles(options);
   if (found.diagnostics.length > 0) {
     return { diagnostics: found.diagnostics, sources: new Map(), inputs: [] };
@@ -353,8 +387,9 @@ export function loadProject(options: LoadOptions): LoadResult {
   const ctx = new LoadContext(options.fs, projectDir, options.env);
   // Stage A.
   const env = projectEnvironment(ctx, options);
-  const loader = new Loader(ctx);
+  const loader = new Loader(ctx, strategy);
   for (const abs of found.files) loader.parse(abs);
+  if (loader.undecided) return undefined;
   if (hasErrors(ctx.diagnostics)) return result(ctx);
   const name = projectName(ctx, options, loader, found.files, env);
   if (name === undefined) return result(ctx);
@@ -362,6 +397,7 @@ export function loadProject(options: LoadOptions): LoadResult {
   const profiles = activeProfiles(options, ctx.env);
   // Stage B.
   const merged = loader.project(found.files, { projectDir, env: ctx.env, stack: [] });
+  if (loader.undecided) return undefined;
   for (const unit of merged.units) {
     for (const [key, span] of unit.spans) ctx.spans.set(key, span);
   }

@@ -3,7 +3,7 @@
  * (step 12) and include conflicts. Uniqueness (M4) is enforced while merging: a later entry with
  * the same identity replaces the earlier one in place.
  */
-import type { YamlPath } from "../source/mod.ts";
+import type { YamlPath } from "../source/plain.ts";
 import { portKey } from "./_canonical.ts";
 import { clone, isObj, type Obj, scalarString, setKey } from "./_util.ts";
 

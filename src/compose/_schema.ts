@@ -19,6 +19,7 @@
 // A namespace import, not `{ z }`: `z` is a namespace object that the bundler cannot tree-shake,
 // so it would carry all 64 zod locales into the bundle (763 KB of zod instead of 181 KB).
 import * as z from "zod";
+import { NAME_PATTERN } from "./_plain.ts";
 
 /** `params` of our custom zod issues. */
 export interface CustomParams {
@@ -45,8 +46,8 @@ export interface ComposeSchema {
   readonly uniqueLists: WeakSet<z.ZodType>;
 }
 
-/** Resource names (services, networks, volumes, secrets, configs, models). */
-export const NAME_PATTERN = /^[a-zA-Z0-9._-]+$/;
+// Defined with the zod-free fast path, which checks names the same way.
+export { NAME_PATTERN } from "./_plain.ts";
 
 let cached: ComposeSchema | undefined;
 

@@ -1,6 +1,6 @@
 /** One YAML document of one compose file, as it moves through stage B. */
 import type { Span } from "../diagnostics/mod.ts";
-import type { TaggedPath } from "../source/mod.ts";
+import type { TaggedPath } from "../source/plain.ts";
 import type { Obj } from "./_util.ts";
 
 export interface Unit {

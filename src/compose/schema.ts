@@ -3,7 +3,9 @@
  * every problem mapped to a registered DK22xx diagnostic code, and the JSON schema of the model.
  *
  * The zod schema lives in `_schema.ts` and is built on first use, not at import time; validation
- * builds only the parts of it a document uses.
+ * builds only the parts of it a document uses. The zod-free fast path, `isPlainlyValid`, lives in
+ * `_plain.ts`, so that the CLI's loader (`loader.ts`) imports this module only when a document
+ * needs the model.
  *
  * @module
  */
@@ -11,12 +13,13 @@
 // so it would carry all 64 zod locales into the bundle (763 KB of zod instead of 181 KB).
 import * as z from "zod";
 import { diag, type Diagnostic, type Span } from "../diagnostics/mod.ts";
-import {
-  buildComposeSchema,
-  composeSchemaFor,
-  type CustomParams,
-  NAME_PATTERN,
-} from "./_schema.ts";
+import { buildComposeSchema, composeSchemaFor, type CustomParams } from "./_schema.ts";
+import { isPlainlyValid, type SchemaIssue } from "./_plain.ts";
+import { didYouMean } from "./suggest.ts";
+
+export { isPlainlyValid } from "./_plain.ts";
+export type { SchemaIssue } from "./_plain.ts";
+export { didYouMean } from "./suggest.ts";
 
 /**
  * Every compose-spec service key, sorted (compose-spec `170098ba`). The compiler's mapping table
@@ -117,20 +120,6 @@ export const SERVICE_KEYS: readonly string[] = [
   "working_dir",
 ];
 
-/** One shape problem: a registered code, its template arguments, and where it is. */
-export interface SchemaIssue {
-  /**
-   * The compose path of the offending node. For an unknown key (DK2201), an invalid name
-   * (DK2205) or an empty key (DK2208) the last element is that key: point at the key, not its
-   * value. For a missing key (DK2204) the path is the mapping that lacks it.
-   */
-  readonly path: readonly (string | number)[];
-  readonly code: string;
-  readonly args: Record<string, string>;
-  /** A did-you-mean or migration hint (DK2201); the registry has no hint for that code. */
-  readonly hint?: string;
-}
-
 /** Keys removed from the compose format, with what replaces them. */
 const REMOVED_KEYS: Readonly<Record<string, string>> = {
   dockerfile: 'It was removed from the compose format; use "build.dockerfile"',
@@ -140,47 +129,6 @@ const REMOVED_KEYS: Readonly<Record<string, string>> = {
   volume_driver:
     'It was removed from the compose format; set "driver" on the top-level volume instead',
 };
-
-/** Optimal string alignment distance (Levenshtein plus adjacent transpositions). */
-function editDistance(a: string, b: string): number {
-  const rows = a.length + 1;
-  const cols = b.length + 1;
-  const d: number[] = new Array(rows * cols).fill(0);
-  const at = (i: number, j: number): number => d[i * cols + j] ?? 0;
-  for (let i = 0; i < rows; i++) d[i * cols] = i;
-  for (let j = 0; j < cols; j++) d[j] = j;
-  for (let i = 1; i < rows; i++) {
-    for (let j = 1; j < cols; j++) {
-      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
-      let v = Math.min(at(i - 1, j) + 1, at(i, j - 1) + 1, at(i - 1, j - 1) + cost);
-      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) {
-        v = Math.min(v, at(i - 2, j - 2) + 1);
-      }
-      d[i * cols + j] = v;
-    }
-  }
-  return at(rows - 1, cols - 1);
-}
-
-/**
- * The closest candidate to `word` (case-insensitive edit distance at most 1 for short words, 2
- * from 5 characters, 3 from 10), ties broken alphabetically; undefined when none is close.
- */
-export function didYouMean(word: string, candidates: readonly string[]): string | undefined {
-  const lower = word.toLowerCase();
-  const limit = lower.length >= 10 ? 3 : lower.length >= 5 ? 2 : 1;
-  let best: string | undefined;
-  let bestDistance = Infinity;
-  // Sorted so that ties resolve the same way whatever order the caller passes.
-  for (const candidate of [...candidates].sort()) {
-    const distance = editDistance(lower, candidate.toLowerCase());
-    if (distance < bestDistance) {
-      best = candidate;
-      bestDistance = distance;
-    }
-  }
-  return bestDistance <= limit ? best : undefined;
-}
 
 const RESOURCE_KINDS: Readonly<Record<string, string>> = {
   services: "service",
@@ -455,79 +403,6 @@ function comparePaths(a: readonly (string | number)[], b: readonly (string | num
     return typeof x === "number" ? -1 : 1;
   }
   return a.length - b.length;
-}
-
-function isPlainMapping(value: unknown): value is Record<string, unknown> {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
-}
-
-/** What zod's `z.number()` accepts (it refuses NaN and infinities). */
-function isFiniteNumber(value: unknown): boolean {
-  return typeof value === "number" && Number.isFinite(value);
-}
-
-/** True for a list of `item`s without duplicates (the model's `uniqueItems` lists). */
-function isUniqueList(value: unknown, item: (v: unknown) => boolean): boolean {
-  if (!Array.isArray(value)) return false;
-  const seen = new Set<string>();
-  for (const element of value) {
-    if (!item(element)) return false;
-    // Scalars only here, so JSON text is the model's duplicate key (`stableKey`).
-    const key = JSON.stringify(element);
-    if (seen.has(key)) return false;
-    seen.add(key);
-  }
-  return true;
-}
-
-const isString = (value: unknown): boolean => typeof value === "string";
-const isEnvValue = (value: unknown): boolean =>
-  value === null || typeof value === "string" || typeof value === "boolean" ||
-  isFiniteNumber(value);
-
-/**
- * Service keys the fast path knows, each with a check that accepts only what the model accepts
- * (it may refuse more: anything it refuses goes through the full model).
- */
-const SIMPLE_SERVICE_KEYS: Readonly<Record<string, (value: unknown) => boolean>> = {
-  image: isString,
-  // list_or_dict: a mapping with non-empty keys and scalar values, or a unique list of strings.
-  environment: (value) =>
-    isPlainMapping(value)
-      ? Object.entries(value).every(([key, v]) => key !== "" && isEnvValue(v))
-      : isUniqueList(value, isString),
-  ports: (value) => isUniqueList(value, (p) => typeof p === "string" || isFiniteNumber(p)),
-  // The short form only (list_of_strings); the long form goes through the model.
-  depends_on: (value) => isUniqueList(value, isString),
-};
-
-/**
- * True when `tree` is plainly valid: only the most common keys, each in a form checked here
- * exactly as the model checks it. Such a file (most files) is never given to zod, whose schema
- * costs more to build than the file takes to check; everything else is.
- * `test/compose_schema_fast_test.ts` checks that the model accepts whatever this accepts.
- */
-export function isPlainlyValid(tree: unknown): boolean {
-  if (!isPlainMapping(tree)) return false;
-  for (const [key, value] of Object.entries(tree)) {
-    if (key.startsWith("x-")) continue;
-    if (key === "name" || key === "version") {
-      if (typeof value !== "string") return false;
-    } else if (key === "services") {
-      if (!isPlainMapping(value)) return false;
-      for (const [name, service] of Object.entries(value)) {
-        if (!NAME_PATTERN.test(name) || !isPlainMapping(service)) return false;
-        for (const [field, setting] of Object.entries(service)) {
-          if (field.startsWith("x-")) continue;
-          if (!Object.hasOwn(SIMPLE_SERVICE_KEYS, field)) return false;
-          if (!(SIMPLE_SERVICE_KEYS[field] as (v: unknown) => boolean)(setting)) return false;
-        }
-      }
-    } else {
-      return false;
-    }
-  }
-  return true;
 }
 
 /**

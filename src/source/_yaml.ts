@@ -20,45 +20,16 @@ import {
   type Scalar,
 } from "yaml";
 import { diag, type Diagnostic, type Span } from "../diagnostics/mod.ts";
-
-/** A compose path: mapping keys and sequence indexes. */
-export type YamlPath = readonly (string | number)[];
-
-/** A path tagged `!reset` (removed from the tree) or `!override` (kept). */
-export interface TaggedPath {
-  readonly path: YamlPath;
-  readonly tag: "reset" | "override";
-}
-
-/** One YAML document as plain values. */
-export interface YamlDocument {
-  /** Plain values: objects, arrays, strings, numbers, booleans, null. */
-  readonly value: unknown;
-  /** Spans keyed by {@linkcode pathKey}. */
-  readonly spans: Map<string, Span>;
-  readonly tags: readonly TaggedPath[];
-}
-
-export interface ParseYamlOptions {
-  /** The file name for spans (project-relative, `/` separators). */
-  readonly file: string;
-  /** Nodes that alias expansion may create before we give up (default 100000). */
-  readonly aliasBudget?: number;
-}
-
-const SEP = "\u0001";
-
-/** The key of a path in span maps (the span of its value, or of its key for collections). */
-export function pathKey(path: YamlPath): string {
-  return path.join(SEP);
-}
-
-/** The key of the span of a mapping key itself (`foo` in `foo: bar`) in span maps. */
-export function keyPathKey(path: YamlPath): string {
-  return path.join(SEP) + KEY_MARK;
-}
-
-const KEY_MARK = "\u0002";
+import {
+  KEY_MARK,
+  parsePlainYaml,
+  type ParseResult,
+  type ParseYamlOptions,
+  pathKey,
+  type TaggedPath,
+  type YamlDocument,
+  type YamlPath,
+} from "./plain.ts";
 
 const TAG_NAMES = ["!reset", "!override"] as const;
 const CUSTOM_TAGS = TAG_NAMES.flatMap((tag) => [
@@ -367,7 +338,13 @@ function syntaxAdvice(code: string, message: string, line: string, column: numbe
 export function parseYaml(
   text: string,
   options: ParseYamlOptions,
-): { documents: YamlDocument[]; diagnostics: Diagnostic[] } {
+): ParseResult {
+  // Most compose files are plain YAML, read without the `yaml` package (see plain.ts).
+  return parsePlainYaml(text, options) ?? parseFullYaml(text, options);
+}
+
+/** {@linkcode parseYaml} with the `yaml` package, for any text. */
+export function parseFullYaml(text: string, options: ParseYamlOptions): ParseResult {
   const lc = new LineCounter();
   const diagnostics: Diagnostic[] = [];
   const docs = parseAllDocuments(text, {

@@ -6,7 +6,11 @@
  * throws for bad input: syntax errors, duplicate keys, non-string keys and alias bombs are
  * located diagnostics.
  *
+ * `plain.ts` holds the types and span keys, and the fast path for plain YAML, without the `yaml`
+ * package: the loader imports it, and loads this module only for files that need it.
+ *
  * @module
  */
-export { keyPathKey, parseYaml, pathKey } from "./_yaml.ts";
-export type { ParseYamlOptions, TaggedPath, YamlDocument, YamlPath } from "./_yaml.ts";
+export { parseYaml } from "./_yaml.ts";
+export { keyPathKey, pathKey } from "./plain.ts";
+export type { ParseResult, ParseYamlOptions, TaggedPath, YamlDocument, YamlPath } from "./plain.ts";

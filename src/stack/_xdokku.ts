@@ -1,5 +1,5 @@
 /** The service-level `x-dokku` extension: validated once, typed for the rest of the transform. */
-import { didYouMean } from "../compose/schema.ts";
+import { didYouMean } from "../compose/suggest.ts";
 import { type Context, isRecord } from "./_context.ts";
 import { X_DOKKU_KEYS } from "./_mapping.ts";
 import { CONFIG_KEY } from "./_naming.ts";

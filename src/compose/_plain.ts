@@ -1,0 +1,97 @@
+/**
+ * The zod-free half of shape validation: {@linkcode isPlainlyValid}, the check that lets most
+ * files skip the zod model, and the {@linkcode SchemaIssue} type both halves report. The loader
+ * imports this module, not `schema.ts`, so that a plainly valid file never loads zod.
+ *
+ * @module
+ */
+
+/** Resource names (services, networks, volumes, secrets, configs, models). */
+export const NAME_PATTERN = /^[a-zA-Z0-9._-]+$/;
+
+/** One shape problem: a registered code, its template arguments, and where it is. */
+export interface SchemaIssue {
+  /**
+   * The compose path of the offending node. For an unknown key (DK2201), an invalid name
+   * (DK2205) or an empty key (DK2208) the last element is that key: point at the key, not its
+   * value. For a missing key (DK2204) the path is the mapping that lacks it.
+   */
+  readonly path: readonly (string | number)[];
+  readonly code: string;
+  readonly args: Record<string, string>;
+  /** A did-you-mean or migration hint (DK2201); the registry has no hint for that code. */
+  readonly hint?: string;
+}
+
+function isPlainMapping(value: unknown): value is Record<string, unknown> {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
+}
+
+/** What zod's `z.number()` accepts (it refuses NaN and infinities). */
+function isFiniteNumber(value: unknown): boolean {
+  return typeof value === "number" && Number.isFinite(value);
+}
+
+/** True for a list of `item`s without duplicates (the model's `uniqueItems` lists). */
+function isUniqueList(value: unknown, item: (v: unknown) => boolean): boolean {
+  if (!Array.isArray(value)) return false;
+  const seen = new Set<string>();
+  for (const element of value) {
+    if (!item(element)) return false;
+    // Scalars only here, so JSON text is the model's duplicate key (`stableKey`).
+    const key = JSON.stringify(element);
+    if (seen.has(key)) return false;
+    seen.add(key);
+  }
+  return true;
+}
+
+const isString = (value: unknown): boolean => typeof value === "string";
+const isEnvValue = (value: unknown): boolean =>
+  value === null || typeof value === "string" || typeof value === "boolean" ||
+  isFiniteNumber(value);
+
+/**
+ * Service keys the fast path knows, each with a check that accepts only what the model accepts
+ * (it may refuse more: anything it refuses goes through the full model).
+ */
+const SIMPLE_SERVICE_KEYS: Readonly<Record<string, (value: unknown) => boolean>> = {
+  image: isString,
+  // list_or_dict: a mapping with non-empty keys and scalar values, or a unique list of strings.
+  environment: (value) =>
+    isPlainMapping(value)
+      ? Object.entries(value).every(([key, v]) => key !== "" && isEnvValue(v))
+      : isUniqueList(value, isString),
+  ports: (value) => isUniqueList(value, (p) => typeof p === "string" || isFiniteNumber(p)),
+  // The short form only (list_of_strings); the long form goes through the model.
+  depends_on: (value) => isUniqueList(value, isString),
+};
+
+/**
+ * True when `tree` is plainly valid: only the most common keys, each in a form checked here
+ * exactly as the model checks it. Such a file (most files) is never given to zod, whose schema
+ * costs more to build than the file takes to check; everything else is.
+ * `test/compose_schema_fast_test.ts` checks that the model accepts whatever this accepts.
+ */
+export function isPlainlyValid(tree: unknown): boolean {
+  if (!isPlainMapping(tree)) return false;
+  for (const [key, value] of Object.entries(tree)) {
+    if (key.startsWith("x-")) continue;
+    if (key === "name" || key === "version") {
+      if (typeof value !== "string") return false;
+    } else if (key === "services") {
+      if (!isPlainMapping(value)) return false;
+      for (const [name, service] of Object.entries(value)) {
+        if (!NAME_PATTERN.test(name) || !isPlainMapping(service)) return false;
+        for (const [field, setting] of Object.entries(service)) {
+          if (field.startsWith("x-")) continue;
+          if (!Object.hasOwn(SIMPLE_SERVICE_KEYS, field)) return false;
+          if (!(SIMPLE_SERVICE_KEYS[field] as (v: unknown) => boolean)(setting)) return false;
+        }
+      }
+    } else {
+      return false;
+    }
+  }
+  return true;
+}
