@@ -1,12 +1,7 @@
 import assert from "node:assert/strict";
 import { createHash } from "node:crypto";
-import {
-  inputChecksum,
-  type Stack,
-  stackSchema,
-  stackToJson,
-  transformToStack,
-} from "../src/stack/mod.ts";
+import { inputChecksum, type Stack, stackToJson, transformToStack } from "../src/stack/mod.ts";
+import { stackSchema } from "../src/stack/schema.ts";
 import { loadProject } from "../src/compose/mod.ts";
 import type { ComposeModel } from "../src/compose/types.ts";
 import { sha256Hex } from "../src/hash/mod.ts";

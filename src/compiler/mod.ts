@@ -342,8 +342,9 @@ export async function compileProject(
   project: LoadedProject,
   options: CompileOptions = {},
 ): Promise<CompileResult> {
-  const { transformToStack } = await import("../stack/mod.ts");
-  const transformed = transformToStack(project);
+  const { transformToStack, inputChecksumAsync } = await import("../stack/mod.ts");
+  const checksum = await inputChecksumAsync(project.inputs);
+  const transformed = transformToStack(project, { inputChecksum: checksum });
   const diagnostics: Diagnostic[] = options.strict
     ? strictDiagnostics(transformed.diagnostics)
     : [...transformed.diagnostics];

@@ -34,17 +34,19 @@ function toBytes(value: unknown): number | undefined {
   return bytes > 0 ? bytes : undefined;
 }
 
-const DURATION_PART = /([0-9]+(?:\.[0-9]+)?)(ns|us|µs|ms|s|m|h)/g;
+// The micro sign is written `\u00b5`: ASCII-only source keeps the CLI bundle ASCII, which Deno
+// hands to V8 without decoding it (a measurably faster start).
+const DURATION_PART = /([0-9]+(?:\.[0-9]+)?)(ns|us|\u00b5s|ms|s|m|h)/g;
 
 /** A Go duration string (`1m30s`, `500ms`) in whole seconds, rounded up; undefined if invalid. */
 export function durationSeconds(value: string): number | undefined {
-  if (!/^(?:[0-9]+(?:\.[0-9]+)?(?:ns|us|µs|ms|s|m|h))+$/.test(value)) {
+  if (!/^(?:[0-9]+(?:\.[0-9]+)?(?:ns|us|\u00b5s|ms|s|m|h))+$/.test(value)) {
     return /^[0-9]+$/.test(value) ? Number(value) : undefined;
   }
   const factor: Record<string, number> = {
     ns: 1e-9,
     us: 1e-6,
-    "µs": 1e-6,
+    "\u00b5s": 1e-6,
     ms: 1e-3,
     s: 1,
     m: 60,

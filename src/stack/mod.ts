@@ -1,12 +1,20 @@
 /**
  * The Stack stage: compose model -> `stack/v1`, the Dokku-shaped model the compiler lowers.
  *
+ * Importing this module loads no zod: the Stack's zod model and JSON schema (`stackSchema`,
+ * `stackJsonSchema`) are in `schema.ts`, which only tests and the schema generator need.
+ *
  * @module
  */
 import type { Stack } from "./model.ts";
 
 export * from "./model.ts";
-export { DOKKU_STORAGE_DIR, inputChecksum, transformToStack } from "./transform.ts";
+export {
+  DOKKU_STORAGE_DIR,
+  inputChecksum,
+  inputChecksumAsync,
+  transformToStack,
+} from "./transform.ts";
 export type { TransformOptions, TransformResult } from "./transform.ts";
 export { MAPPING, mappingRule, X_DOKKU_KEYS } from "./_mapping.ts";
 export type { MappingRule, MappingStatus } from "./_mapping.ts";
@@ -14,7 +22,6 @@ export { parseImageRef } from "./_image.ts";
 export type { ImageParse, ImageRef } from "./_image.ts";
 export { PLUGIN_NAMES, pluginForImage, PLUGINS } from "./_datastores.ts";
 export type { PluginInfo } from "./_datastores.ts";
-export { stackJsonSchema, stackSchema } from "./schema.ts";
 
 function sortKeys(value: unknown): unknown {
   if (Array.isArray(value)) return value.map(sortKeys);
