@@ -1,19 +1,20 @@
 /**
- * The run stamp (src/runtime/_stamp.ts): a clean, complete run records it; a rerun of the same
- * text with the same secrets against that state prints exactly what the full path prints for a
- * run with nothing to do, and runs no command; anything that could change the plan (text,
- * secrets, state records, options) makes the rerun plan in full.
+ * The run stamp (src/runtime/_stamp.ts, `<state file>.stamp`): a clean, complete run records it;
+ * a rerun of the same text with the same secrets and build contexts against that state prints
+ * exactly what the full path prints for a run with nothing to do, and runs no command; anything
+ * that could change the plan (text, secrets, contexts, the state file, the target, options)
+ * makes the rerun plan in full.
  */
 import assert from "node:assert/strict";
 import { createDouble, type Double } from "./support/double.ts";
 import { runCli } from "./support/cli.ts";
 import { parseDokkufile } from "../src/dokkufile/mod.ts";
 import {
-  parseState,
+  parseStamp,
   peekProject,
   runStampValue,
-  type RunState,
-  serializeState,
+  serializeStamp,
+  type StampInputs,
 } from "../src/runtime/mod.ts";
 
 const REPO = new URL("..", import.meta.url).pathname.replace(/\/$/, "");
@@ -26,6 +27,8 @@ interface Target {
   readonly state: string;
   run(file: string, extra?: string[], env?: Record<string, string>): ReturnType<typeof runCli>;
   stored(): Promise<Record<string, unknown>>;
+  /** The stamp file's content, or undefined when there is none. */
+  stamp(): Promise<Record<string, unknown> | undefined>;
 }
 
 async function target(): Promise<Target> {
@@ -46,6 +49,7 @@ async function target(): Promise<Target> {
         cwd: REPO,
       }),
     stored: async () => JSON.parse(await Deno.readTextFile(state)),
+    stamp: () => Deno.readTextFile(`${state}.stamp`).then((t) => JSON.parse(t), () => undefined),
   };
 }
 
@@ -82,44 +86,39 @@ Deno.test("peekProject: the project of every golden Dokkufile, text and JSON", a
   assert.equal(peekProject("  PROJECT indented\n"), undefined);
 });
 
-Deno.test("runStampValue: covers the text, secrets, build contexts and the step records", async () => {
-  const state: RunState = {
-    version: 1,
+Deno.test("runStampValue: covers the key, text, secrets, build contexts and state bytes", async () => {
+  const enc = new TextEncoder();
+  const base: StampInputs = {
     target: "local:dokku",
     project: "p",
-    steps: { "a/create": { checksum: "sha256:1", created: true } },
-  };
-  const base = {
     text: "PROJECT p\n",
     secrets: ["A", "B"],
     secretHashes: new Map([["A", "sha256:a"], ["B", "sha256:b"]]),
     archiveHashes: new Map([["web", "sha256:w"]]),
-    state,
+    state: enc.encode('{"steps":{}}\n'),
   };
   const value = await runStampValue(base);
   assert.match(value, /^sha256:[0-9a-f]{64}$/);
   assert.equal(await runStampValue({ ...base }), value, "deterministic");
-  // The stamp field itself is not an input.
-  const stamped = { ...state, stamp: { value, secrets: [], archives: [], steps: 1, apps: [] } };
-  assert.equal(await runStampValue({ ...base, state: stamped }), value);
-  const variants = [
+  const variants: StampInputs[] = [
+    { ...base, target: "ssh:dokku@h:22" },
+    { ...base, project: "q" },
     { ...base, text: "PROJECT p\n# edited\n" },
     { ...base, secretHashes: new Map([["A", "sha256:a"], ["B", "sha256:other"]]) },
     { ...base, secretHashes: new Map([["A", "sha256:a"]]) },
     { ...base, secrets: ["A"] },
     { ...base, archiveHashes: new Map([["web", "sha256:changed"]]) },
     { ...base, archiveHashes: new Map() },
-    {
-      ...base,
-      state: { ...state, steps: { "a/create": { checksum: "sha256:2", created: true } } },
-    },
-    { ...base, state: { ...state, steps: {} } },
+    { ...base, state: enc.encode('{"steps":{"x":1}}\n') },
+    { ...base, state: new Uint8Array() },
+    // The state's bytes and the text cannot trade places.
+    { ...base, state: enc.encode('{"steps":{}}\n\0\0PROJECT'), text: " p\n" },
   ];
   const values = await Promise.all(variants.map((v) => runStampValue(v)));
   assert.equal(new Set([value, ...values]).size, variants.length + 1);
 });
 
-Deno.test("state: a stamp is written and read back; a malformed one is ignored, not a reset", () => {
+Deno.test("stamp file: written and read back; anything malformed is no stamp", () => {
   const stamp = {
     value: "sha256:x",
     secrets: ["A"],
@@ -127,18 +126,17 @@ Deno.test("state: a stamp is written and read back; a malformed one is ignored, 
     steps: 3,
     apps: ["p-web"],
   };
-  const state: RunState = { version: 1, target: "t", project: "p", steps: {}, stamp };
-  const text = serializeState(state);
-  const back = parseState(text, { file: "s.json", target: "t", project: "p" });
-  assert.deepEqual(back.state.stamp, stamp);
-  const doc = JSON.parse(text);
-  doc.stamp.steps = "3";
-  const bad = parseState(JSON.stringify(doc), { file: "s.json", target: "t", project: "p" });
-  assert.equal(bad.state.stamp, undefined);
-  assert.equal(bad.reset, false);
-  assert.deepEqual(bad.diagnostics, []);
-  const { stamp: _, ...unstamped } = state;
-  assert.equal(serializeState(unstamped).includes("stamp"), false);
+  const text = serializeStamp(stamp);
+  assert.deepEqual(parseStamp(text), stamp);
+  const broken = [
+    "",
+    "{",
+    "[]",
+    text.replace('"steps": 3', '"steps": "3"'),
+    text.replace('"version": 1', '"version": 2'),
+    text.replace('"kind": "archive"', '"kind": 1'),
+  ];
+  for (const b of broken) assert.equal(parseStamp(b), undefined, b);
 });
 
 Deno.test("stamp: a rerun prints what the full path prints and runs nothing", async () => {
@@ -147,8 +145,7 @@ Deno.test("stamp: a rerun prints what the full path prints and runs nothing", as
     const first = await t.run(VAULT);
     assert.equal(first.code, 0, first.stdout + first.stderr);
     assert.equal(first.stderr, "");
-    const stored = await t.stored();
-    const stamp = stored["stamp"] as Record<string, unknown>;
+    const stamp = (await t.stamp())!;
     assert.equal(stamp["steps"], 11);
     assert.deepEqual(stamp["apps"], ["vault-app"]);
     assert.deepEqual(stamp["secrets"], ["SESSION_SECRET", "STRIPE_API_KEY", "db_password"]);
@@ -159,9 +156,8 @@ Deno.test("stamp: a rerun prints what the full path prints and runs nothing", as
     assert.equal(fast.stderr, "");
     assert.equal((await t.double.log()).length, logged, "the stamped rerun ran a command");
 
-    // The same rerun through the full path: the stamp removed from the state file.
-    delete stored["stamp"];
-    await Deno.writeTextFile(t.state, JSON.stringify(stored, null, 2) + "\n");
+    // The same rerun through the full path: the stamp file removed.
+    await Deno.remove(`${t.state}.stamp`);
     const full = await t.run(VAULT);
     assert.equal(full.code, 0, full.stderr);
     assert.equal((await t.double.log()).length, logged, "the full no-op rerun ran a command");
@@ -171,8 +167,8 @@ Deno.test("stamp: a rerun prints what the full path prints and runs nothing", as
       full.stdout,
       /Nothing to run, 11 unchanged\nServices:\n {2}vault-app {2}unchanged/,
     );
-    // The full no-op run stamped the state again, with the same value.
-    assert.deepEqual((await t.stored())["stamp"], stamp);
+    // The full no-op run wrote the stamp again, with the same value.
+    assert.deepEqual(await t.stamp(), stamp);
   } finally {
     await t.double.cleanup();
   }
@@ -182,13 +178,13 @@ Deno.test("stamp: another secret value, another text or edited records plan in f
   const t = await target();
   try {
     assert.equal((await t.run(VAULT)).code, 0);
-    const stamp = (await t.stored())["stamp"] as Record<string, unknown>;
+    const stamp = (await t.stamp())!;
 
     // A secret's value changed: its step and the deploy after it run.
     const changed = await t.run(VAULT, [], { SESSION_SECRET: "rotated" });
     assert.equal(changed.code, 0, changed.stderr);
     assert.match(changed.stdout, /2 to run \(1 changed, 1 upstream changed\)/);
-    const restamped = (await t.stored())["stamp"] as Record<string, unknown>;
+    const restamped = (await t.stamp())!;
     assert.notEqual(restamped["value"], stamp["value"]);
 
     // The text changed (a comment only): planned in full, nothing to do, a new stamp.
@@ -199,15 +195,17 @@ Deno.test("stamp: another secret value, another text or edited records plan in f
       assert.equal(r.code, 0, r.stderr);
       assert.match(r.stdout, /Nothing to run, 11 unchanged/);
       assert.equal((await t.double.log()).length, logged);
-      const again = (await t.stored())["stamp"] as Record<string, unknown>;
+      const again = (await t.stamp())!;
       assert.notEqual(again["value"], restamped["value"]);
     });
 
-    // A step record edited behind dokompose's back: the full plan sees it.
+    // A step record edited behind dokompose's back (the stamp file left alone): the full plan
+    // sees it.
     const stored = await t.stored();
     const steps = stored["steps"] as Record<string, Record<string, unknown>>;
     steps["app/ports"]!["checksum"] = "sha256:edited";
     await Deno.writeTextFile(t.state, JSON.stringify(stored, null, 2) + "\n");
+    assert.notEqual(await t.stamp(), undefined);
     const edited = await t.run(VAULT, [], { SESSION_SECRET: "rotated" });
     assert.equal(edited.code, 0, edited.stderr);
     // Its own content still matches its record's "own" checksum: it reruns as upstream changed.
@@ -237,16 +235,37 @@ Deno.test("stamp: options that change what a run prints or plans take the full p
   }
 });
 
-Deno.test("stamp: a failed run drops it; the next clean run records it again", async () => {
+Deno.test("stamp: a run that changes the state makes it stale; another target never matches", async () => {
   const t = await target();
   try {
     assert.equal((await t.run(VAULT)).code, 0);
-    await t.double.setFaults([{ match: ["config:import"], exit: 1, stderr: "boom", times: 1 }]);
+    const first = (await t.stamp())!;
+    // A failed run after a first applied step: rolled back, the state rewritten. The old stamp
+    // file is still there, but stale: the rerun with the old secret plans in full.
+    await t.double.setFaults([{ match: ["ps:rebuild"], exit: 1, stderr: "boom", times: 1 }]);
     const failed = await t.run(VAULT, [], { SESSION_SECRET: "rotated" });
-    assert.equal(failed.code, 1);
-    assert.equal((await t.stored())["stamp"], undefined);
-    assert.equal((await t.run(VAULT, [], { SESSION_SECRET: "rotated" })).code, 0);
-    assert.notEqual((await t.stored())["stamp"], undefined);
+    assert.equal(failed.code, 1, failed.stdout);
+    assert.deepEqual(await t.stamp(), first, "a failed run writes no stamp");
+    const rerun = await t.run(VAULT);
+    assert.equal(rerun.code, 0, rerun.stderr);
+    assert.doesNotMatch(rerun.stdout, /Nothing to run/);
+    assert.notDeepEqual(await t.stamp(), first);
+
+    // The same state and stamp files used for another target (another dokku path: a link to
+    // the double): DK5014, never the stamp.
+    const other = await createDouble();
+    const link = `${other.stateDir}/other-dokku`;
+    await Deno.symlink(other.path, link);
+    try {
+      const r = await runCli(["run", VAULT, "--dokku", link, "--state", t.state], {
+        env: { ...other.env, PATH: Deno.env.get("PATH") ?? "/usr/bin:/bin", ...SECRETS },
+        cwd: REPO,
+      });
+      assert.match(r.stderr, /DK5014/);
+      assert.match(r.stdout, /11 to run/);
+    } finally {
+      await other.cleanup();
+    }
   } finally {
     await t.double.cleanup();
   }
@@ -269,7 +288,7 @@ Deno.test("stamp: build contexts are read again; a source change redeploys", asy
     }
     const first = await t.run(`${dir}/Dokkufile`);
     assert.equal(first.code, 0, first.stdout + first.stderr);
-    const stamp = (await t.stored())["stamp"] as Record<string, unknown>;
+    const stamp = (await t.stamp())!;
     assert.deepEqual((stamp["archives"] as { context: string }[]).map((a) => a.context), ["web"]);
 
     const logged = (await t.double.log()).length;

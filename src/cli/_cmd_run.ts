@@ -407,11 +407,12 @@ function countsText(counts: ReadonlyMap<string, number>): string {
 }
 
 /**
- * A rerun of an unchanged Dokkufile, answered from the state's stamp (src/runtime/_stamp.ts)
+ * A rerun of an unchanged Dokkufile, answered from the run stamp (src/runtime/_stamp.ts)
  * without parsing or planning: prints what the full path prints for a run with nothing to do and
  * returns its exit code. Undefined when the stamp does not apply (the full path then runs, and
  * reports anything this one saw): options that change what is printed or planned, no project
- * line, a state or lock problem, a secret that does not resolve, another text or other secrets.
+ * line, a lock problem, a secret or build context that cannot be read, another text, other
+ * secrets or contexts, or a state file written since.
  */
 async function stampedRun(
   read: ReadText,
@@ -438,9 +439,9 @@ async function stampedRun(
   // A stale lock taken over says so now (the full path, if it follows, finds no lock to take over).
   report(lock.diagnostics);
   try {
-    const loaded = stateFile.load(key);
-    const stamp = loaded.state.stamp;
-    if (stamp === undefined || loaded.reset || loaded.diagnostics.length > 0) return undefined;
+    const stamp = stateFile.readStamp();
+    const state = stateFile.bytes();
+    if (stamp === undefined || state === undefined) return undefined;
     const secretsFile = await readSecretsFile(opts, io);
     if (secretsFile.diagnostics.length > 0) return undefined;
     const secrets = resolveSecrets(stamp.secrets, { env: io.env, file: secretsFile.values });
@@ -448,11 +449,12 @@ async function stampedRun(
     const built = await readArchives(stamp.archives, dirname(read.path));
     if (built.diagnostics.length > 0) return undefined;
     const value = await runStampValue({
+      ...key,
       text: read.text,
       secrets: stamp.secrets,
       secretHashes: secrets.hashes,
       archiveHashes: built.archiveHashes,
-      state: loaded.state,
+      state,
     });
     if (value !== stamp.value) return undefined;
     const unchanged = { ...reasonCounts(), unchanged: stamp.steps };
@@ -472,8 +474,8 @@ async function stampedRun(
 
 /**
  * Records the stamp after a run that ended `ok` without a diagnostic, when every step is recorded
- * with the checksum it was planned with. Returns a DK5012 diagnostic when the state cannot be
- * written.
+ * with the checksum it was planned with (`state`: the state as last written). Called under the
+ * lock. Returns a DK5012 diagnostic when the stamp cannot be written.
  */
 async function writeStamp(
   stateFile: StateFile,
@@ -482,14 +484,19 @@ async function writeStamp(
 ): Promise<Diagnostic | undefined> {
   const { read, prepared, plan } = run;
   if (!plan.steps.every((p) => state.steps[p.id]?.checksum === p.checksum)) return undefined;
+  // The bytes on disk: what a rerun will read and compare.
+  const bytes = stateFile.bytes();
+  if (bytes === undefined) return undefined;
   const secrets = prepared.dokkufile.secrets;
   const stamp: RunStamp = {
     value: await runStampValue({
+      target: prepared.runner.target,
+      project: prepared.dokkufile.project,
       text: read.text,
       secrets,
       secretHashes: prepared.secretHashes,
       archiveHashes: prepared.archiveHashes,
-      state,
+      state: bytes,
     }),
     secrets: [...secrets],
     archives: archiveSpecs(prepared.dokkufile),
@@ -497,11 +504,11 @@ async function writeStamp(
     apps: plan.steps.flatMap((p) => p.step.verify === undefined ? [] : [p.step.verify.app]),
   };
   try {
-    stateFile.save({ ...state, stamp });
+    stateFile.saveStamp(stamp);
     return undefined;
   } catch (error) {
     return diag("DK5012", {
-      file: stateFile.path,
+      file: stateFile.stampPath,
       reason: error instanceof Error ? error.message : String(error),
     });
   }
@@ -596,15 +603,13 @@ export async function runRun(file: string, opts: RunOptions, io: CliIo): Promise
         const summary = planSummaryLine(plan);
         io.stdout(`Running project "${plan.project}" on ${runner.target}: ${summary}\n`);
       }
-      // Without the stamp: every write of this run drops it; a clean, complete run writes a new
-      // one at the end (src/runtime/_stamp.ts).
-      const { stamp: _old, ...unstamped } = planned.state;
-      let final: RunState = unstamped;
+      // The state as last written, for the stamp a clean, complete run records at its end.
+      let final: RunState = planned.state;
       result = await executePlan(plan, {
         runner,
         concurrency,
         rollback: opts.rollback !== false,
-        state: unstamped,
+        state: planned.state,
         saveState: (s) => {
           stateFile.save(s);
           final = s;

@@ -1,27 +1,44 @@
 /**
  * The run stamp: how a rerun of an unchanged Dokkufile knows it has nothing to do without parsing
  * and planning it (what keeps a no-op `dokompose run` close to Deno's start-up time; ninja skips
- * an up-to-date build the same way, from its log, before looking at any rule).
+ * an up-to-date build the same way, from its log, before looking at any rule). It is a small file
+ * next to the state file, `<state file>.stamp`.
  *
  * Why it is exact: a plan is a pure function of the Dokkufile's text, the hashes of the secrets it
  * reads, the hashes of the build contexts it sends, the recorded state and the `--force-step`
- * option. The stamp is written at the end of a run that ended `ok` with no diagnostic at all, so
- * every step is recorded as applied with the checksum it has for exactly that text, those
- * secrets and those build contexts; any later state write drops it. A rerun whose text, secret
- * hashes and archive hashes (the contexts are read and tarred again: a source change is seen)
- * give the same value, against that state, with no `--force-step`, would plan every step
- * `unchanged`, run zero commands and report no diagnostic; the stamp holds what that run prints.
+ * option. The stamp is written at the end of a run that ended `ok` with no diagnostic at all and
+ * every step recorded as applied with its checksum. Its value hashes the target and project, the
+ * Dokkufile's text, the secrets' and archives' hashes and the state file's bytes as they were
+ * then. A later run whose inputs give the same value (the state file unchanged byte for byte, so
+ * no other run wrote it since), with no `--force-step`, would plan every step `unchanged`, run
+ * zero commands and report no diagnostic; the stamp holds what that run prints. Nothing has to
+ * delete a stamp: any write of the state file makes it stale.
  *
  * The value also covers dokompose's version (a new version may checksum steps differently: its
- * first run plans in full), the state format version, and the state's step records as written
- * (a state file edited by hand, or by anything else, no longer matches).
+ * first run plans in full).
  */
 import { VERSION } from "../version.ts";
-import { sha256Async } from "./_checksum.ts";
-import { type RunState, serializeState, STATE_VERSION } from "./_state.ts";
+import { type ArchiveSpec, sha256Async } from "./_checksum.ts";
+
+/** What a stamp file holds. */
+export interface RunStamp {
+  /** {@linkcode runStampValue} of the run that wrote it. */
+  readonly value: string;
+  /** The secret names the Dokkufile declares (their hashes are part of `value`). */
+  readonly secrets: readonly string[];
+  /** The build contexts the Dokkufile sends (their archives' hashes are part of `value`). */
+  readonly archives: readonly ArchiveSpec[];
+  /** How many steps the Dokkufile has (all recorded as applied). */
+  readonly steps: number;
+  /** The apps whose deploy the run checks, as the run summary lists them. */
+  readonly apps: readonly string[];
+}
 
 /** What a stamp value is computed from. */
 export interface StampInputs {
+  /** The state file's key. */
+  readonly target: string;
+  readonly project: string;
   /** The Dokkufile's text, exactly as read. */
   readonly text: string;
   /** Every secret name the Dokkufile declares; a name without a hash is hashed as `missing`. */
@@ -29,25 +46,97 @@ export interface StampInputs {
   readonly secretHashes: ReadonlyMap<string, string>;
   /** Hash of each build-context archive, by its `archiveKey` (src/runtime/_archive.ts). */
   readonly archiveHashes: ReadonlyMap<string, string>;
-  /** The state without its stamp, as {@linkcode serializeState} writes it. */
-  readonly state: RunState;
+  /** The state file's bytes, exactly as on disk (empty when there is none). */
+  readonly state: Uint8Array;
 }
 
-/** The stamp value of a Dokkufile text, its secrets' hashes and the state it was applied to. */
+/** The stamp value of a run's inputs (see the module documentation). */
 export async function runStampValue(inputs: StampInputs): Promise<string> {
   // Sorted: declaration order is text, already covered; the pairs only add the values.
-  const pairs = [...inputs.secrets].sort().map((n) =>
+  const secrets = [...inputs.secrets].sort().map((n) =>
     `${n}\0${inputs.secretHashes.get(n) ?? "missing"}`
   );
   // Sorted: map order follows the order the contexts were read in.
   const archives = [...inputs.archiveHashes.keys()].sort().map((k) =>
     `${k}\0${inputs.archiveHashes.get(k)}`
   );
-  const { stamp: _stamp, ...records } = inputs.state;
-  const head = `dokompose-run-stamp\0${VERSION}\0${STATE_VERSION}\0${pairs.join("\0")}\0\0` +
-    `${archives.join("\0")}\0\0`;
-  const body = `${serializeState(records)}\0${inputs.text}`;
-  return await sha256Async(new TextEncoder().encode(head + body));
+  const head = [
+    "dokompose-run-stamp",
+    VERSION,
+    inputs.target,
+    inputs.project,
+    secrets.join("\0"),
+    archives.join("\0"),
+    // The state's length: its bytes and the text that follows cannot shift into each other.
+    String(inputs.state.length),
+  ].join("\0\0");
+  const encoder = new TextEncoder();
+  const before = encoder.encode(`${head}\0\0`);
+  const after = encoder.encode(`\0\0${inputs.text}`);
+  const body = new Uint8Array(before.length + inputs.state.length + after.length);
+  body.set(before);
+  body.set(inputs.state, before.length);
+  body.set(after, before.length + inputs.state.length);
+  return await sha256Async(body);
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
+}
+
+function isStringList(value: unknown): value is string[] {
+  return Array.isArray(value) && value.every((v) => typeof v === "string");
+}
+
+function isArchiveSpec(value: unknown): value is ArchiveSpec {
+  if (!isRecord(value) || value["kind"] !== "archive" || typeof value["context"] !== "string") {
+    return false;
+  }
+  const files = value["files"];
+  return files === undefined ||
+    (Array.isArray(files) &&
+      files.every((f) =>
+        isRecord(f) && typeof f["path"] === "string" && typeof f["content"] === "string"
+      ));
+}
+
+/**
+ * A stamp file's content, or undefined when it is not a well-formed stamp (a missing or broken
+ * stamp only means a full plan).
+ */
+export function parseStamp(text: string): RunStamp | undefined {
+  let raw: unknown;
+  try {
+    raw = JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+  if (
+    !isRecord(raw) || raw["version"] !== 1 || typeof raw["value"] !== "string" ||
+    !isStringList(raw["secrets"]) || !Array.isArray(raw["archives"]) ||
+    !raw["archives"].every(isArchiveSpec) || !Number.isSafeInteger(raw["steps"]) ||
+    !isStringList(raw["apps"])
+  ) return undefined;
+  return {
+    value: raw["value"],
+    secrets: raw["secrets"],
+    archives: raw["archives"],
+    steps: raw["steps"] as number,
+    apps: raw["apps"],
+  };
+}
+
+/** A stamp file's text: versioned JSON, newline-terminated. */
+export function serializeStamp(stamp: RunStamp): string {
+  const doc = {
+    version: 1,
+    value: stamp.value,
+    secrets: stamp.secrets,
+    archives: stamp.archives,
+    steps: stamp.steps,
+    apps: stamp.apps,
+  };
+  return JSON.stringify(doc, null, 2) + "\n";
 }
 
 /**
@@ -55,16 +144,14 @@ export async function runStampValue(inputs: StampInputs): Promise<string> {
  * deciding whether to parse): the first `PROJECT <name>` line of the text format, or the `project`
  * of the JSON form. Undefined when not found.
  *
- * A wrong answer cannot make a rerun skip work: the state file found through it only matches when
- * it holds a stamp of this exact text, written by a run that parsed it and used its real project.
+ * A wrong answer cannot make a rerun skip work: the stamp value covers the project, and a stamp
+ * is only written by a run that parsed the text and used its real project.
  */
 export function peekProject(text: string): string | undefined {
   if (/^\s*\{/.test(text)) {
     try {
       const doc: unknown = JSON.parse(text);
-      const project = typeof doc === "object" && doc !== null
-        ? (doc as Record<string, unknown>)["project"]
-        : undefined;
+      const project = isRecord(doc) ? doc["project"] : undefined;
       return typeof project === "string" ? project : undefined;
     } catch {
       return undefined;

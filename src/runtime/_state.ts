@@ -7,7 +7,6 @@
  * means "start over" (one warning, a full guarded run), never a crash.
  */
 import { diag, type Diagnostic } from "../diagnostics/mod.ts";
-import type { ArchiveSpec } from "./_checksum.ts";
 
 export const STATE_VERSION = 1;
 
@@ -26,32 +25,12 @@ export interface StepRecord {
   readonly appliedAt?: string;
 }
 
-/**
- * Written at the end of a clean, complete run (see `src/runtime/_stamp.ts`): while the Dokkufile
- * text and the secrets' values stay the same and the state is not changed by another run, a rerun
- * has nothing to do, and can say so without parsing and planning.
- */
-export interface RunStamp {
-  /** {@linkcode runStampValue} of the run that wrote it. */
-  readonly value: string;
-  /** The secret names the Dokkufile declares (their hashes are part of `value`). */
-  readonly secrets: readonly string[];
-  /** The build contexts the Dokkufile sends (their archives' hashes are part of `value`). */
-  readonly archives: readonly ArchiveSpec[];
-  /** How many steps the Dokkufile has (all recorded as applied). */
-  readonly steps: number;
-  /** The apps whose deploy the run checks, as the run summary lists them. */
-  readonly apps: readonly string[];
-}
-
 /** The state file's content. */
 export interface RunState {
   readonly version: typeof STATE_VERSION;
   readonly target: string;
   readonly project: string;
   readonly steps: Readonly<Record<string, StepRecord>>;
-  /** Present only after a clean, complete run; every other write drops it. */
-  readonly stamp?: RunStamp;
 }
 
 /** An empty state for a target and project. */
@@ -139,49 +118,10 @@ export function parseState(
     if (typeof raw["appliedAt"] === "string") record.appliedAt = raw["appliedAt"];
     out[id] = record;
   }
-  const stamp = parseStamp(doc["stamp"]);
   return {
-    state: {
-      version: STATE_VERSION,
-      target: options.target,
-      project: options.project,
-      steps: out,
-      ...(stamp === undefined ? {} : { stamp }),
-    },
+    state: { version: STATE_VERSION, target: options.target, project: options.project, steps: out },
     reset: false,
     diagnostics: [],
-  };
-}
-
-function isStringList(value: unknown): value is string[] {
-  return Array.isArray(value) && value.every((v) => typeof v === "string");
-}
-
-function isArchiveSpec(value: unknown): value is ArchiveSpec {
-  if (!isRecord(value) || value["kind"] !== "archive" || typeof value["context"] !== "string") {
-    return false;
-  }
-  const files = value["files"];
-  return files === undefined ||
-    (Array.isArray(files) &&
-      files.every((f) =>
-        isRecord(f) && typeof f["path"] === "string" && typeof f["content"] === "string"
-      ));
-}
-
-/** A well-formed stamp, or undefined (a malformed one is ignored: it only costs a full plan). */
-function parseStamp(raw: unknown): RunStamp | undefined {
-  if (
-    !isRecord(raw) || typeof raw["value"] !== "string" || !isStringList(raw["secrets"]) ||
-    !Number.isSafeInteger(raw["steps"]) || !isStringList(raw["apps"]) ||
-    !Array.isArray(raw["archives"]) || !raw["archives"].every(isArchiveSpec)
-  ) return undefined;
-  return {
-    value: raw["value"],
-    secrets: raw["secrets"],
-    archives: raw["archives"],
-    steps: raw["steps"] as number,
-    apps: raw["apps"],
   };
 }
 
@@ -199,21 +139,7 @@ export function serializeState(state: RunState): string {
       ...(r.appliedAt === undefined ? {} : { appliedAt: r.appliedAt }),
     };
   }
-  const doc = {
-    version: state.version,
-    target: state.target,
-    project: state.project,
-    steps,
-    ...(state.stamp === undefined ? {} : {
-      stamp: {
-        value: state.stamp.value,
-        secrets: state.stamp.secrets,
-        archives: state.stamp.archives,
-        steps: state.stamp.steps,
-        apps: state.stamp.apps,
-      },
-    }),
-  };
+  const doc = { version: state.version, target: state.target, project: state.project, steps };
   return JSON.stringify(doc, null, 2) + "\n";
 }
 

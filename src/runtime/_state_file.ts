@@ -6,6 +6,7 @@
 import { diag, type Diagnostic } from "../diagnostics/mod.ts";
 import { isSpecialFile } from "./files.ts";
 import { type LoadedState, parseState, type RunState, serializeState } from "./_state.ts";
+import { parseStamp, type RunStamp, serializeStamp } from "./_stamp.ts";
 
 /** Who holds a lock (the lock file's content). */
 export interface LockHolder {
@@ -109,11 +110,37 @@ export type LockResult =
 export class StateFile {
   readonly path: string;
   readonly lockPath: string;
+  /** The run stamp next to the state (src/runtime/_stamp.ts). */
+  readonly stampPath: string;
   #locked = false;
 
   constructor(path: string) {
     this.path = path;
     this.lockPath = `${path}.lock`;
+    this.stampPath = `${path}.stamp`;
+  }
+
+  /** The state file's bytes (empty when there is none); undefined when it cannot be read. */
+  bytes(): Uint8Array | undefined {
+    try {
+      return Deno.readFileSync(this.path);
+    } catch (error) {
+      return error instanceof Deno.errors.NotFound ? new Uint8Array() : undefined;
+    }
+  }
+
+  /** The run stamp, when there is a well-formed one. */
+  readStamp(): RunStamp | undefined {
+    try {
+      return parseStamp(Deno.readTextFileSync(this.stampPath));
+    } catch {
+      return undefined;
+    }
+  }
+
+  /** Writes the run stamp atomically. Throws on I/O failure (the caller reports DK5012). */
+  saveStamp(stamp: RunStamp): void {
+    writeFileAtomic(this.stampPath, serializeStamp(stamp));
   }
 
   /** Reads and parses the state (never throws for bad content). */

@@ -38,14 +38,20 @@ export {
   emptyState,
   type LoadedState,
   parseState,
-  type RunStamp,
   type RunState,
   sanitizeFilePart,
   serializeState,
   STATE_VERSION,
   type StepRecord,
 } from "./_state.ts";
-export { peekProject, runStampValue } from "./_stamp.ts";
+export {
+  parseStamp,
+  peekProject,
+  type RunStamp,
+  runStampValue,
+  serializeStamp,
+  type StampInputs,
+} from "./_stamp.ts";
 export { type LockHolder, type LockResult, StateFile, writeFileAtomic } from "./_state_file.ts";
 export {
   type ExecuteOptions,
