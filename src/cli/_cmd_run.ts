@@ -9,6 +9,7 @@ import { EXIT_FAILURE, EXIT_OK, UsageError } from "./_io.ts";
 import type { TargetOptions } from "./main.ts";
 import type { Dokkufile } from "../dokkufile/types.ts";
 import { resolve as resolvePath } from "../path/mod.ts";
+import { isSpecialFile } from "../runtime/files.ts";
 import { diag, type Diagnostic, hasErrors, renderText } from "../diagnostics/mod.ts";
 import {
   addGeneratedFiles,
@@ -440,8 +441,9 @@ async function stampedRun(
   report(lock.diagnostics);
   try {
     const stamp = stateFile.readStamp();
+    if (stamp === undefined) return undefined;
     const state = stateFile.bytes();
-    if (stamp === undefined || state === undefined) return undefined;
+    if (state === undefined) return undefined;
     const secretsFile = await readSecretsFile(opts, io);
     if (secretsFile.diagnostics.length > 0) return undefined;
     const secrets = resolveSecrets(stamp.secrets, { env: io.env, file: secretsFile.values });
@@ -484,6 +486,8 @@ async function writeStamp(
 ): Promise<Diagnostic | undefined> {
   const { read, prepared, plan } = run;
   if (!plan.steps.every((p) => state.steps[p.id]?.checksum === p.checksum)) return undefined;
+  // `--state /dev/null` (or a FIFO) keeps nothing a stamp could vouch for; no file beside it.
+  if (isSpecialFile(stateFile.path)) return undefined;
   // The bytes on disk: what a rerun will read and compare.
   const bytes = stateFile.bytes();
   if (bytes === undefined) return undefined;
