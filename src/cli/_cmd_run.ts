@@ -21,6 +21,7 @@ import {
   defaultStatePath,
   eventJson,
   executePlan,
+  failureHint,
   JsonProgress,
   makeRedactor,
   maskUrlPasswords,
@@ -646,10 +647,12 @@ export async function runRun(file: string, opts: RunOptions, io: CliIo): Promise
         : `${command}exited ${f.exit ?? "?"}${
           output === "" ? " with no output" : `: ${output.split("\n").slice(-5).join(" / ")}`
         }`;
+      const next = opts.rollback === false
+        ? "Nothing was rolled back (--no-rollback); fix the problem and run again to resume"
+        : "The steps applied in this run were rolled back; fix the problem and run again";
+      const known = f.argv === undefined ? undefined : failureHint(f.argv, f.output ?? "");
       diagnostics.push(diag("DK5006", { step: f.step, reason }, {
-        hint: opts.rollback === false
-          ? "Nothing was rolled back (--no-rollback); fix the problem and run again to resume"
-          : "The steps applied in this run were rolled back; fix the problem and run again",
+        hint: known === undefined ? next : `${known}. ${next}`,
       }));
     }
     if (result.status === "interrupted") diagnostics.push(diag("DK5016"));

@@ -82,6 +82,7 @@ export {
   readContext,
   type TarEntry,
 } from "./_archive.ts";
+export { failureHint } from "./_hints.ts";
 export { LocalRunner, type LocalRunnerOptions } from "./_local.ts";
 export { createRunner, type RunnerOptions, type RunnerResult } from "./_runners.ts";
 export {
