@@ -6,12 +6,16 @@
  * ~10 ms for a 10-service file, as much as the rest of a compile. This module does not import
  * `yaml`; the loader loads `mod.ts` (which does) only for a file the fast path leaves to it.
  *
+ * It also reads two forms common in compose files: empty (null) values (`volumes:\n  data:\n`,
+ * `- `) and one-line flow sequences of one-line scalars (`command: ["npm", "start"]`, `- [a, b]`).
+ *
  * Anything else, or anything it is not sure of, returns undefined and goes to the full parser:
- * flow collections, block scalars, anchors, aliases, tags, merge keys, quoted keys, escapes,
- * multi-line scalars, document markers, directives, tabs, CR, non-ASCII text, null values,
- * collections inside sequences, duplicate keys, leading-zero or non-decimal numbers, `.inf` and
- * `.nan`, syntax errors. `test/source_plain_yaml_test.ts` compares both parsers on every YAML
- * file of the repository and the conformance suite, and on mutations of them.
+ * flow mappings, nested or multi-line flow sequences, block scalars, anchors, aliases, tags, merge
+ * keys, quoted keys, escapes, multi-line scalars, document markers, directives, tabs, CR,
+ * non-ASCII text, block collections inside sequences, duplicate keys, leading-zero or non-decimal
+ * numbers, `.inf` and `.nan`, syntax errors. `test/source_plain_yaml_test.ts` compares both
+ * parsers on every YAML file of the repository and the conformance suite, and on mutations of
+ * them.
  *
  * @module
  */
@@ -70,6 +74,10 @@ const PLAIN_TEXT = /^[\n\x20-\x7e]*$/;
 const KEY = /^([A-Za-z0-9_][A-Za-z0-9_./-]*):(?: |$)/;
 /** A plain scalar's first character when it is not an indicator. */
 const PLAIN_START = /^(?:[^\-?:,\[\]{}#&*!|>'"%@`]|-[0-9.])/;
+/** A plain scalar's first character inside a flow sequence (`-c` is a scalar there). */
+const FLOW_START = /^(?:[^\-?:,\[\]{}#&*!|>'"%@`]|-[^ ,\[\]{}])/;
+/** A plain scalar inside a flow sequence: no flow indicators, no comment, no `:` ending a key. */
+const FLOW_PLAIN = /^(?:[^:,\[\]{}#]|:(?=[^ ,\[\]{}])|(?<! )#)+$/;
 /** Plain scalars the core schema resolves to something the fast path leaves to the full parser. */
 const SPECIAL =
   /^(?:[-+]?0[0-9]+|0o[0-7]+|0x[0-9a-fA-F]+|[-+]?\.(?:inf|Inf|INF)|\.nan|\.NaN|\.NAN)$/;
@@ -96,8 +104,23 @@ function resolvePlain(text: string): unknown {
 interface Line {
   readonly no: number;
   readonly indent: number;
-  /** The line without its indentation. */
+  /** The line without its indentation and trailing spaces. */
   readonly text: string;
+  /** The length of the whole line (an empty value's column is after its trailing spaces). */
+  readonly length: number;
+}
+
+/** A one-line flow sequence read by `Reader.flow`. */
+interface Flow {
+  readonly value: unknown[];
+  /** The spans of its items, in order. */
+  readonly spans: Span[];
+  /** Its length in the text, from `[` to `]`. */
+  readonly length: number;
+}
+
+function isItem(line: Line): boolean {
+  return line.text === "-" || line.text.startsWith("- ");
 }
 
 class Reader {
@@ -127,14 +150,10 @@ class Reader {
     let length: number;
     let rest: string;
     if (first === '"' || first === "'") {
-      const close = text.indexOf(first, 1);
-      if (close < 0) return GIVE_UP;
-      const body = text.slice(1, close);
-      // Escapes (`\` in double quotes, `''` in single quotes) go to the full parser.
-      if (first === '"' && body.includes("\\")) return GIVE_UP;
-      if (first === "'" && text[close + 1] === "'") return GIVE_UP;
-      value = body;
-      length = close + 1;
+      const quoted = this.quoted(text);
+      if (quoted === GIVE_UP) return GIVE_UP;
+      value = quoted;
+      length = quoted.length + 2;
       rest = text.slice(length);
       if (rest !== "" && !/^ +(?:#.*)?$/.test(rest)) return GIVE_UP;
     } else {
@@ -149,6 +168,64 @@ class Reader {
     return { value, length };
   }
 
+  /** The body of the quoted scalar `text` starts with; GIVE_UP when it has escapes or no end. */
+  quoted(text: string): string | typeof GIVE_UP {
+    const quote = text[0] as string;
+    const close = text.indexOf(quote, 1);
+    if (close < 0) return GIVE_UP;
+    const body = text.slice(1, close);
+    // Escapes (`\` in double quotes, `''` in single quotes) go to the full parser.
+    if (quote === '"' && body.includes("\\")) return GIVE_UP;
+    if (quote === "'" && text[close + 1] === "'") return GIVE_UP;
+    return body;
+  }
+
+  /**
+   * The one-line flow sequence of scalars `text` starts with (`[a, "b"]`, then nothing or a
+   * comment), `text` being at `column` of line `line`; GIVE_UP for anything else (nested or
+   * multi-line flow collections, flow mappings, `[a,,b]`, escapes).
+   */
+  flow(text: string, at: { line: number; column: number }): Flow | typeof GIVE_UP {
+    const value: unknown[] = [];
+    const spans: Span[] = [];
+    let i = 1;
+    const skip = () => {
+      while (text[i] === " ") i++;
+    };
+    for (;;) {
+      skip();
+      // `[]`, `[ ]` and a trailing comma (`[a, b,]`) end the sequence here.
+      if (text[i] === "]") break;
+      const start = i;
+      let item: unknown;
+      const first = text[i];
+      if (first === '"' || first === "'") {
+        const quoted = this.quoted(text.slice(i));
+        if (quoted === GIVE_UP) return GIVE_UP;
+        item = quoted;
+        i += quoted.length + 2;
+      } else {
+        let end = i;
+        while (end < text.length && text[end] !== "," && text[end] !== "]") end++;
+        const raw = text.slice(i, end).trimEnd();
+        if (!FLOW_START.test(raw) || !FLOW_PLAIN.test(raw)) return GIVE_UP;
+        item = resolvePlain(raw);
+        if (item === GIVE_UP) return GIVE_UP;
+        i += raw.length;
+      }
+      spans.push(this.span(at.line, at.column + start, i - start));
+      value.push(item);
+      skip();
+      if (text[i] === "]") break;
+      if (text[i] !== ",") return GIVE_UP;
+      i++;
+    }
+    const length = i + 1;
+    // Only a comment may follow, after a space (`text` has no trailing spaces).
+    if (!/^(?: +#.*)?$/.test(text.slice(length))) return GIVE_UP;
+    return { value, spans, length };
+  }
+
   /** The next line, when it is at `indent`; GIVE_UP when it is deeper (not ours to read). */
   peek(indent: number): Line | undefined | typeof GIVE_UP {
     const line = this.lines[this.at];
@@ -156,11 +233,18 @@ class Reader {
     return line.indent === indent ? line : GIVE_UP;
   }
 
+  /** Whether `key:` at `indent` with nothing after it has an empty (null) value. */
+  empty(indent: number): boolean {
+    const next = this.lines[this.at];
+    // A deeper line, or a sequence at the key's own indentation, is the key's block value.
+    return next === undefined || next.indent < indent || (next.indent === indent && !isItem(next));
+  }
+
   /** The block value after `key:` on its own line, or GIVE_UP. */
   nested(indent: number, path: (string | number)[], depth: number): unknown {
     const next = this.lines[this.at];
-    if (next === undefined) return GIVE_UP; // a null value: left to the full parser
-    const item = next.text === "-" || next.text.startsWith("- ");
+    if (next === undefined) return GIVE_UP;
+    const item = isItem(next);
     if (next.indent > indent) {
       return item ? this.seq(next.indent, path, depth + 1) : this.map(next.indent, path, depth + 1);
     }
@@ -176,7 +260,7 @@ class Reader {
       const line = this.peek(indent);
       if (line === GIVE_UP) return GIVE_UP;
       if (line === undefined) break;
-      if (line.text === "-" || line.text.startsWith("- ")) break; // the parent's sequence
+      if (isItem(line)) break; // the parent's sequence
       const match = KEY.exec(line.text);
       if (match === null) return GIVE_UP;
       const key = match[1] as string;
@@ -193,11 +277,22 @@ class Reader {
       const start = after.length - after.trimStart().length;
       const rest = after.slice(start);
       let value: unknown;
-      if (rest === "" || rest.startsWith("#")) {
+      const column = indent + key.length + 2 + start;
+      if ((rest === "" || rest.startsWith("#")) && this.empty(indent)) {
+        // The full parser puts an empty value where its comment starts, or at the line's end.
+        this.spans.set(at, this.span(line.no, rest === "" ? line.length + 1 : column, 0));
+        value = null;
+      } else if (rest === "" || rest.startsWith("#")) {
         this.spans.set(at, keySpan);
         value = this.nested(indent, childPath, depth);
+      } else if (rest.startsWith("[")) {
+        // A collection's span is its key's; its items have their own.
+        this.spans.set(at, keySpan);
+        const flow = this.flow(rest, { line: line.no, column });
+        if (flow === GIVE_UP) return GIVE_UP;
+        flow.spans.forEach((span, i) => this.spans.set(at + SEP + i, span));
+        value = flow.value;
       } else {
-        const column = indent + key.length + 2 + start;
         const scalar = this.scalar(rest);
         if (scalar === GIVE_UP) return GIVE_UP;
         this.spans.set(at, this.span(line.no, column, scalar.length));
@@ -217,17 +312,30 @@ class Reader {
     for (;;) {
       const line = this.peek(indent);
       if (line === GIVE_UP) return GIVE_UP;
-      if (line === undefined || !line.text.startsWith("- ")) break;
+      if (line === undefined || !isItem(line)) break;
       this.at++;
       const after = line.text.slice(2);
       const start = after.length - after.trimStart().length;
       const rest = after.slice(start);
-      if (rest === "" || rest.startsWith("#")) return GIVE_UP;
       const column = indent + 3 + start;
-      const scalar = this.scalar(rest);
-      if (scalar === GIVE_UP) return GIVE_UP;
-      this.spans.set([...path, out.length].join(SEP), this.span(line.no, column, scalar.length));
-      out.push(scalar.value);
+      const at = [...path, out.length].join(SEP);
+      if (rest === "" || rest.startsWith("#")) {
+        // An empty item (null); a deeper line after it (its block value) makes `peek` give up.
+        this.spans.set(at, this.span(line.no, rest === "" ? line.length + 1 : column, 0));
+        out.push(null);
+      } else if (rest.startsWith("[")) {
+        const flow = this.flow(rest, { line: line.no, column });
+        if (flow === GIVE_UP) return GIVE_UP;
+        // In a sequence, a collection's span is its own: the whole `[...]`.
+        this.spans.set(at, this.span(line.no, column, flow.length));
+        flow.spans.forEach((span, i) => this.spans.set(at + SEP + i, span));
+        out.push(flow.value);
+      } else {
+        const scalar = this.scalar(rest);
+        if (scalar === GIVE_UP) return GIVE_UP;
+        this.spans.set(at, this.span(line.no, column, scalar.length));
+        out.push(scalar.value);
+      }
     }
     return out;
   }
@@ -250,7 +358,12 @@ export function parsePlainYaml(text: string, options: ParseYamlOptions): ParseRe
     if (line.startsWith("---") || line.startsWith("...") || line.startsWith("%")) {
       return undefined;
     }
-    lines.push({ no: i + 1, indent: line.length - body.length, text: body.trimEnd() });
+    lines.push({
+      no: i + 1,
+      indent: line.length - body.length,
+      text: body.trimEnd(),
+      length: line.length,
+    });
   }
   if (lines.length === 0 || lines[0]?.indent !== 0) return undefined;
   const reader = new Reader(file, lines);
