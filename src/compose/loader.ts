@@ -4,7 +4,8 @@
  * compose format only when a file needs them. Most files are plain YAML (`source/plain.ts`) and
  * plainly valid (`isPlainlyValid` in `_plain.ts`): reading and checking them needs neither, and
  * in a cold process initialising and running those libraries costs more than the rest of the
- * load. Anything else is loaded again from the start with both (the same files: reads are
+ * load. Otherwise the load starts again with the zod model (plain YAML that uses other keys), and
+ * then with the `yaml` package too (anything else); the same files each time (reads are
  * remembered), so results never depend on the path taken.
  *
  * This module and everything it imports are free of zod and `yaml`; `mod.ts` is not (its
@@ -57,10 +58,16 @@ export async function loadProjectAsync(options: LoadOptions): Promise<LoadResult
   const fs = remembering(options.fs);
   const fast = loadProjectWith({ ...options, fs }, PLAIN_ONLY);
   if (fast !== undefined) return fast;
-  const [{ parseYaml }, { validateComposeShape }] = await Promise.all([
-    import("../source/mod.ts"),
-    import("./schema.ts"),
-  ]);
+  // Plain YAML that is not plainly valid (most keys are not in the quick check): the zod model
+  // decides, on the same trees the yaml package would give (the plain reader gives those or
+  // nothing), so only files the plain reader cannot read pay for the yaml package.
+  const { validateComposeShape } = await import("./schema.ts");
+  const checked = loadProjectWith({ ...options, fs }, {
+    parse: parsePlainYaml,
+    validate: validateComposeShape,
+  });
+  if (checked !== undefined) return checked;
+  const { parseYaml } = await import("../source/mod.ts");
   const full = loadProjectWith({ ...options, fs }, {
     parse: parseYaml,
     validate: validateComposeShape,
