@@ -21,6 +21,8 @@ const ROOT = new URL("..", import.meta.url).pathname.replace(/\/$/, "");
 const DENO = Deno.execPath();
 const MAIN = `${ROOT}/src/cli/main.ts`;
 const DOUBLE = `${ROOT}/test/dokku_double/dokku`;
+const DOUBLE_SERVER = `${ROOT}/test/dokku_double/server.ts`;
+const DOUBLE_CLIENT = `${ROOT}/test/dokku_double/dokku-client`;
 const FAKE = `${ROOT}/bench/fake_dokku`;
 const DELAY_MS = 100;
 
@@ -258,7 +260,59 @@ async function bench(tmp: string): Promise<void> {
   profile.push(...await profileStartup({ deno: DENO, root: ROOT, bundle, tmp, reps: REPS }));
 }
 
+/** A running double server (test/dokku_double/server.ts) and the client's environment. */
+interface DoubleServer {
+  readonly env: Record<string, string>;
+  stop(): Promise<void>;
+}
+
+/** Starts a double server on `stateDir` answering after `delay` ms. */
+async function startDoubleServer(stateDir: string, delay: number): Promise<DoubleServer> {
+  const child = new Deno.Command(DENO, {
+    args: ["run", "-A", "--no-config", "--no-lock", "--quiet", DOUBLE_SERVER],
+    env: { ...doubleEnv(stateDir, delay), DENO_NO_UPDATE_CHECK: "1" },
+    stdin: "null",
+    stdout: "piped",
+    stderr: "inherit",
+  }).spawn();
+  // The first line is the port.
+  const reader = child.stdout.pipeThrough(new TextDecoderStream()).getReader();
+  let text = "";
+  while (!text.includes("\n")) {
+    const { value, done } = await reader.read();
+    if (done) throw new Error("the double server exited before printing its port");
+    text += value;
+  }
+  const port = text.slice(0, text.indexOf("\n")).trim();
+  return {
+    env: {
+      PATH: Deno.env.get("PATH") ?? "/usr/bin:/bin",
+      DOKKU_DOUBLE_PORT: port,
+    },
+    stop: async () => {
+      child.kill("SIGTERM");
+      await child.status;
+      await reader.cancel().catch(() => {});
+    },
+  };
+}
+
 async function runtimeRows(
+  tmp: string,
+  compose40: string,
+  floor: number,
+  viaBundle: (args: readonly string[]) => string[],
+): Promise<void> {
+  const servers: DoubleServer[] = [];
+  try {
+    await runtimeRowsWith(servers, tmp, compose40, floor, viaBundle);
+  } finally {
+    for (const server of servers) await server.stop();
+  }
+}
+
+async function runtimeRowsWith(
+  servers: DoubleServer[],
   tmp: string,
   compose40: string,
   floor: number,
@@ -269,7 +323,7 @@ async function runtimeRows(
     `\`run\`, 40 apps, light fake dokku (${DELAY_MS} ms per command), concurrency ${c}`
   );
   const doubleNames = concurrencies.map((c) =>
-    `\`run\`, 40 apps, dokku double (delay ${DELAY_MS} ms), concurrency ${c}`
+    `\`run\`, 40 apps, dokku double server (delay ${DELAY_MS} ms), concurrency ${c}`
   );
   const noop = "`run` no-op rerun, 40 apps (no delay)";
   const unavailable = (error: string) => {
@@ -318,16 +372,28 @@ async function runtimeRows(
     { cmd: DOUBLE, args: ["apps:list"], env: doubleEnv(`${tmp}/double-probe`, 0) },
     REPS,
   );
-  const doubleCost = addRow(
+  addRow(
     "the dokku double alone (test/dokku_double: bash + a Deno program), one command, no delay",
     probe,
+    { base: floor },
+  );
+  // The run rows use the double as a server: the same state, validation, faults and delays,
+  // answered by one long-lived process through a bash client (test/dokku_double/server.ts), so
+  // that a command answers after the delay and not after a Deno start-up per call.
+  await Deno.mkdir(`${tmp}/server-probe`);
+  const probeServer = await startDoubleServer(`${tmp}/server-probe`, 0);
+  servers.push(probeServer);
+  const doubleCost = addRow(
+    "the dokku double server's client alone (bash + one TCP round trip on 127.0.0.1), one " +
+      "command, no delay",
+    await measure({ cmd: DOUBLE_CLIENT, args: ["apps:list"], env: probeServer.env }, REPS),
     { base: floor },
   );
   let counter = 0;
   const fresh = (
     dokku: string,
     concurrency: number,
-    env: (stateDir: string) => Record<string, string>,
+    env: (stateDir: string) => Record<string, string> | Promise<Record<string, string>>,
   ) =>
   async (): Promise<Spawn> => {
     counter++;
@@ -344,7 +410,7 @@ async function runtimeRows(
         "--concurrency",
         String(concurrency),
       ]),
-      env: env(stateDir),
+      env: await env(stateDir),
     };
   };
   // What one command really takes with each stand-in: the fake's measured time includes its
@@ -353,8 +419,12 @@ async function runtimeRows(
     { names: fakeNames, dokku: FAKE, env: () => fakeEnv(), perCommand: fakeCost },
     {
       names: doubleNames,
-      dokku: DOUBLE,
-      env: (dir: string) => doubleEnv(dir, DELAY_MS),
+      dokku: DOUBLE_CLIENT,
+      env: async (dir: string) => {
+        const server = await startDoubleServer(dir, DELAY_MS);
+        servers.push(server);
+        return server.env;
+      },
       perCommand: doubleCost === undefined ? undefined : DELAY_MS + doubleCost,
     },
   ];
@@ -381,17 +451,13 @@ async function runtimeRows(
       notes.push(`${name}: ideal bound ${fmtMs(ideal)} (${slots} command slots)${own}`);
     }
   }
-  if (doubleCost !== undefined) {
-    // The double is CPU-bound (a Deno start-up per call): its calls compete for the cores.
-    const cores = navigator.hardwareConcurrency;
-    notes.push(
-      `The dokku double rows are bounded by the double itself: each call is a Deno process ` +
-        `using about ${fmtMs(doubleCost)} of CPU, so ${graph.total} calls need about ` +
-        `${fmtMs(graph.total * doubleCost)} of CPU; with ${cores} cores no schedule finishes ` +
-        `before ${fmtMs(graph.total * doubleCost / cores)} plus the delays it can overlap. The ` +
-        "light fake rows measure dokompose's own overhead.",
-    );
-  }
+  notes.push(
+    "The dokku double rows run the double as a server (test/dokku_double/server.ts: the same " +
+      "state, validation, faults and delays as the process double the tests use) behind a bash " +
+      "client, one server per run: started as a process per call instead, each call would cost a " +
+      "Deno start-up (the process double's row above), which on a 2-core machine bounds a " +
+      "parallel run before dokompose does.",
+  );
   // No-op rerun: apply once (no delay), then time reruns against the same state.
   const setup = await fresh(DOUBLE, 4, (dir) => doubleEnv(dir, 0))();
   const applied = await timeOnce(setup);

@@ -72,8 +72,7 @@ async function sha256Hex(bytes: Uint8Array): Promise<string> {
   return [...new Uint8Array(digest)].map((b) => b.toString(16).padStart(2, "0")).join("");
 }
 
-async function readStdin(): Promise<StdinData> {
-  const bytes = new Uint8Array(await new Response(Deno.stdin.readable).arrayBuffer());
+async function stdinData(bytes: Uint8Array): Promise<StdinData> {
   return {
     bytes,
     text: new TextDecoder("utf-8", { fatal: false }).decode(bytes),
@@ -148,20 +147,38 @@ function readServerFile(path: string): string | undefined {
   }
 }
 
-async function run(): Promise<number> {
+/** One invocation of the double: what `dokku <args>` received. */
+export interface Invocation {
+  /** The arguments after `dokku`. */
+  readonly args: readonly string[];
+  /** The environment variables the double reads (`DOKKU_DOUBLE_*`, `SSH_ORIGINAL_COMMAND`). */
+  readonly env: (name: string) => string | undefined;
+  /** Reads standard input (called only for commands that read it). */
+  readonly stdin: () => Promise<Uint8Array>;
+  /** The calling process, for the log. */
+  readonly pid: number;
+}
+
+/**
+ * Runs one invocation against the state directory and returns what dokku would print and its
+ * exit code. The process entry point below and the server (`server.ts`) both call it.
+ */
+export async function invoke(request: Invocation): Promise<Outcome> {
   const start = Date.now();
-  const stateDir = Deno.env.get("DOKKU_DOUBLE_STATE");
+  const stateDir = request.env("DOKKU_DOUBLE_STATE");
   if (stateDir === undefined || stateDir === "") {
-    console.error(
-      " !     DOKKU_DOUBLE_STATE is not set: the dokku test double needs a state directory",
-    );
-    return 1;
+    return {
+      exit: 1,
+      stdout: "",
+      stderr:
+        " !     DOKKU_DOUBLE_STATE is not set: the dokku test double needs a state directory\n",
+    };
   }
   await Deno.mkdir(stateDir, { recursive: true });
-  let args = [...Deno.args];
+  let args = [...request.args];
   let ssh = false;
   let outcome: Outcome | undefined;
-  const sshCommand = Deno.env.get("SSH_ORIGINAL_COMMAND");
+  const sshCommand = request.env("SSH_ORIGINAL_COMMAND");
   if (args.length === 0 && sshCommand !== undefined) {
     ssh = true;
     const split = splitSshCommand(sshCommand);
@@ -169,7 +186,7 @@ async function run(): Promise<number> {
     else outcome = { exit: 1, stdout: "", stderr: ` !     ${split.error} in the command line\n` };
   }
   const argv = ["dokku", ...args];
-  const globalDelay = Number(Deno.env.get("DOKKU_DOUBLE_DELAY_MS") ?? "0") || 0;
+  const globalDelay = Number(request.env("DOKKU_DOUBLE_DELAY_MS") ?? "0") || 0;
   let stdin: StdinData | null = null;
   const v = outcome === undefined ? validateArgv(argv) : undefined;
   if (v !== undefined && !v.ok) {
@@ -179,7 +196,7 @@ async function run(): Promise<number> {
       stderr: v.exit === 2 ? `${v.reason}\n` : ` !     ${v.reason}\n`,
     };
   }
-  if (v?.ok === true && readsStdin(v)) stdin = await readStdin();
+  if (v?.ok === true && readsStdin(v)) stdin = await stdinData(await request.stdin());
   const faults = v?.ok === true
     ? await withLock(stateDir, () => takeFaults(stateDir, args))
     : { delayMs: 0 };
@@ -192,7 +209,7 @@ async function run(): Promise<number> {
       stderr: faults.fail.stderr === undefined ? "" : faults.fail.stderr + "\n",
     };
   }
-  const final = await withLock(stateDir, async () => {
+  return await withLock(stateDir, async () => {
     let result = outcome;
     if (result === undefined && v?.ok === true) {
       let state: DoubleState | undefined;
@@ -214,7 +231,7 @@ async function run(): Promise<number> {
     await appendLog(stateDir, {
       argv,
       exit: result.exit,
-      pid: Deno.pid,
+      pid: request.pid,
       start,
       end: Date.now(),
       stdin: stdin === null ? null : stdin.text,
@@ -222,6 +239,15 @@ async function run(): Promise<number> {
       ...(ssh ? { ssh: true } : {}),
     });
     return result;
+  });
+}
+
+async function run(): Promise<number> {
+  const final = await invoke({
+    args: Deno.args,
+    env: (name) => Deno.env.get(name),
+    stdin: async () => new Uint8Array(await new Response(Deno.stdin.readable).arrayBuffer()),
+    pid: Deno.pid,
   });
   const enc = new TextEncoder();
   if (final.stdout !== "") await writeAll(Deno.stdout, enc.encode(final.stdout));
