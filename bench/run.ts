@@ -8,7 +8,7 @@
  * the first line of its error, instead of a number.
  *
  * Writes a Markdown report to stdout and `bench/out/results.md`. Environment:
- * `BENCH_REPS` (default 11) repetitions for the fast rows; `BENCH_RUNTIME_REPS` (default 3) for
+ * `BENCH_REPS` (default 21) repetitions for the fast rows; `BENCH_RUNTIME_REPS` (default 3) for
  * the runtime rows, which take seconds each.
  *
  * @module
@@ -26,7 +26,7 @@ const DOUBLE_CLIENT = `${ROOT}/test/dokku_double/dokku-client`;
 const FAKE = `${ROOT}/bench/fake_dokku`;
 const DELAY_MS = 100;
 
-const REPS = Number(Deno.env.get("BENCH_REPS") ?? "11");
+const REPS = Number(Deno.env.get("BENCH_REPS") ?? "21");
 const RUNTIME_REPS = Number(Deno.env.get("BENCH_RUNTIME_REPS") ?? "3");
 
 /** One timed command. */
