@@ -10,14 +10,14 @@
  * expected.
  */
 import type { Severity } from "./_types.ts";
-import { CODES_DK0 } from "./_codes_dk0.ts";
-import { CODES_DK1 } from "./_codes_dk1.ts";
-import { CODES_DK2 } from "./_codes_dk2.ts";
-import { CODES_DK2_ENV } from "./_codes_dk2_env.ts";
-import { CODES_DK3 } from "./_codes_dk3.ts";
-import { CODES_DK4 } from "./_codes_dk4.ts";
-import { CODES_DK5 } from "./_codes_dk5.ts";
-import { CODES_DK6 } from "./_codes_dk6.ts";
+import { codesDk0 } from "./_codes_dk0.ts";
+import { codesDk1 } from "./_codes_dk1.ts";
+import { codesDk2 } from "./_codes_dk2.ts";
+import { codesDk2Env } from "./_codes_dk2_env.ts";
+import { codesDk3 } from "./_codes_dk3.ts";
+import { codesDk4 } from "./_codes_dk4.ts";
+import { codesDk5 } from "./_codes_dk5.ts";
+import { codesDk6 } from "./_codes_dk6.ts";
 
 export interface CodeDef {
   /** Default severity; a caller may override it (for example `--strict` turns warnings into errors). */
@@ -41,13 +41,22 @@ function join(...tables: CodeTable[]): CodeTable {
   return out;
 }
 
-export const REGISTRY: CodeTable = join(
-  CODES_DK0,
-  CODES_DK1,
-  CODES_DK2,
-  CODES_DK2_ENV,
-  CODES_DK3,
-  CODES_DK4,
-  CODES_DK5,
-  CODES_DK6,
-);
+let joined: CodeTable | undefined;
+
+/**
+ * Every code and its definition. Built on first use: the tables are large object literals, and
+ * building them at import would cost every command (most print no diagnostic) ~1 ms of start-up.
+ */
+export function registry(): CodeTable {
+  joined ??= join(
+    codesDk0(),
+    codesDk1(),
+    codesDk2(),
+    codesDk2Env(),
+    codesDk3(),
+    codesDk4(),
+    codesDk5(),
+    codesDk6(),
+  );
+  return joined;
+}

@@ -7,7 +7,7 @@
  * @module
  */
 import type { Diagnostic, Related, Severity, Span } from "./_types.ts";
-import { type CodeDef, REGISTRY } from "./_registry.ts";
+import { type CodeDef, registry } from "./_registry.ts";
 
 export type { CodeDef, Diagnostic, Related, Severity, Span };
 
@@ -33,14 +33,14 @@ function fill(template: string, args: DiagArgs): string {
 
 /** The registry entry of a code; throws (a bug) for an unknown code. */
 export function codeDef(code: string): CodeDef {
-  const def = REGISTRY[code];
+  const def = registry()[code];
   if (def === undefined) throw new Error(`Unknown diagnostic code ${code}`);
   return def;
 }
 
 /** Every registered code, sorted. */
 export function allCodes(): string[] {
-  return Object.keys(REGISTRY).sort();
+  return Object.keys(registry()).sort();
 }
 
 /** Builds a diagnostic from the registry's template for `code`. */
