@@ -156,7 +156,8 @@ async function readDokkufileText(
   }
   const path = resolvePath(io.cwd, file);
   try {
-    return { text: await Deno.readTextFile(path), path, diagnostics: [] };
+    // Synchronous: nothing else runs meanwhile, and it spares an async round trip at start-up.
+    return { text: Deno.readTextFileSync(path), path, diagnostics: [] };
   } catch (error) {
     return {
       path,
