@@ -7,6 +7,7 @@ import assert from "node:assert/strict";
 import { EventEmitter as NodeEmitter } from "node:events";
 import { inlineEventEmitter, lazyNodeImports, scrubCachePaths } from "../scripts/build.ts";
 import { EventEmitter as Shim } from "../scripts/event_emitter.js";
+import { eagerFunctions, hotFunctionPositions } from "../scripts/_eager.ts";
 
 const always = () => true;
 
@@ -171,4 +172,72 @@ Deno.test("inlineEventEmitter: replaces the one node:events import with the shim
     /exactly one/,
   );
   assert.throws(() => inlineEventEmitter(code, "class EventEmitter {}\n"), /must end with/);
+});
+
+Deno.test("eagerFunctions: marks only the hot functions, in the forms V8 compiles eagerly", async () => {
+  const code = [
+    "function top(a) { return a + 1; }",
+    "function cold() { return 0; }",
+    "async function later() { return 1; }",
+    "const arrow = (x) => x * 2;",
+    "const single = y => y + 3;",
+    "const expr = function named(z) { return z - 1; };",
+    "const obj = { method(q) { return q; }, prop: function (r) { return r; } };",
+    "class K { m(s) { return s; } }",
+    "function outer() { function inner(t) { return t; } return inner(4); }",
+    "export const results = [top(1), cold(), arrow(2), single(3), expr(4), obj.method(5),",
+    "  obj.prop(6), new K().m(7), outer(), await later()];",
+    "",
+  ].join("\n");
+  // V8's position of a function: its parameter list, or an arrow's single parameter.
+  const at = (needle: string) => code.indexOf(needle);
+  const hot = new Set([
+    at("(a)"),
+    at("(x)"),
+    at("y =>"),
+    at("(z)"),
+    at("(q)"),
+    at("(r)"),
+    at("(s)"),
+    at("(t)"),
+    at("() { return 1"),
+  ]);
+  const { code: out, marked } = eagerFunctions(code, hot);
+  assert.match(out, /^var top = \(function top\(a\) \{ return a \+ 1; \}\);$/m);
+  assert.match(out, /^function cold\(\) \{/m, "not hot: unchanged");
+  assert.match(out, /^async function later\(\)/m, "async: unchanged");
+  assert.match(out, /const arrow = \(\(x\) => x \* 2\);/);
+  assert.match(out, /const single = \(y => y \+ 3\);/);
+  assert.match(out, /const expr = \(function named\(z\)/);
+  assert.match(out, /prop: \(function \(r\)/);
+  assert.match(out, /\{ method\(q\) \{/, "a method: unchanged");
+  assert.match(out, /class K \{ m\(s\)/, "a class method: unchanged");
+  assert.match(out, /\{ function inner\(t\)/, "a nested declaration: unchanged");
+  assert.equal(marked, 5);
+  // The marked code computes the same.
+  const dir = await Deno.makeTempDir();
+  try {
+    await Deno.writeTextFile(`${dir}/a.js`, code);
+    await Deno.writeTextFile(`${dir}/b.js`, out);
+    const a = await import(`file://${dir}/a.js`);
+    const b = await import(`file://${dir}/b.js`);
+    assert.deepEqual(b.results, a.results);
+    assert.deepEqual(a.results, [2, 0, 4, 6, 3, 5, 6, 7, 4, 1]);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("hotFunctionPositions: the lazily compiled functions of one script in V8's log", () => {
+  const log = [
+    "script-details,7,file:///x/bundle.js,0,0,",
+    "script-details,8,file:///x/other.js,0,0,",
+    "function,parse-function,7,120,180,0.01,100,f",
+    "function,interpreter,7,300,330,0.02,110,g",
+    "function,first-execution,7,500,510,0,120,h",
+    "function,parse-function,8,120,180,0.01,130,other",
+    "",
+  ].join("\n");
+  assert.deepEqual([...hotFunctionPositions(log, "file:///x/bundle.js")].sort(), [120, 300]);
+  assert.deepEqual([...hotFunctionPositions(log, "file:///x/none.js")], []);
 });

@@ -40,6 +40,7 @@ async function freshBundle(tmp: string): Promise<string> {
     (await mtime(`${ROOT}/deno.json`)) ?? Infinity,
     (await mtime(`${ROOT}/scripts/build.ts`)) ?? Infinity,
     (await mtime(`${ROOT}/scripts/event_emitter.js`)) ?? Infinity,
+    (await mtime(`${ROOT}/scripts/_eager.ts`)) ?? Infinity,
   );
   if (built !== undefined && built >= sources) return dist;
   const out = `${tmp}/dokompose.js`;
