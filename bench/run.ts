@@ -16,12 +16,12 @@
 import { composeYaml } from "./_gen.ts";
 import { criticalPath, idealSlots, type StepGraphSummary } from "./_critical.ts";
 import { exists, profileStartup } from "./_profile.ts";
+import { type RunningServer, startServer } from "../test/dokku_double/server.ts";
 
 const ROOT = new URL("..", import.meta.url).pathname.replace(/\/$/, "");
 const DENO = Deno.execPath();
 const MAIN = `${ROOT}/src/cli/main.ts`;
 const DOUBLE = `${ROOT}/test/dokku_double/dokku`;
-const DOUBLE_SERVER = `${ROOT}/test/dokku_double/server.ts`;
 const DOUBLE_CLIENT = `${ROOT}/test/dokku_double/dokku-client`;
 const FAKE = `${ROOT}/bench/fake_dokku`;
 const DELAY_MS = 100;
@@ -260,41 +260,9 @@ async function bench(tmp: string): Promise<void> {
   profile.push(...await profileStartup({ deno: DENO, root: ROOT, bundle, tmp, reps: REPS }));
 }
 
-/** A running double server (test/dokku_double/server.ts) and the client's environment. */
-interface DoubleServer {
-  readonly env: Record<string, string>;
-  stop(): Promise<void>;
-}
-
-/** Starts a double server on `stateDir` answering after `delay` ms. */
-async function startDoubleServer(stateDir: string, delay: number): Promise<DoubleServer> {
-  const child = new Deno.Command(DENO, {
-    args: ["run", "-A", "--no-config", "--no-lock", "--quiet", DOUBLE_SERVER],
-    env: { ...doubleEnv(stateDir, delay), DENO_NO_UPDATE_CHECK: "1" },
-    stdin: "null",
-    stdout: "piped",
-    stderr: "inherit",
-  }).spawn();
-  // The first line is the port.
-  const reader = child.stdout.pipeThrough(new TextDecoderStream()).getReader();
-  let text = "";
-  while (!text.includes("\n")) {
-    const { value, done } = await reader.read();
-    if (done) throw new Error("the double server exited before printing its port");
-    text += value;
-  }
-  const port = text.slice(0, text.indexOf("\n")).trim();
-  return {
-    env: {
-      PATH: Deno.env.get("PATH") ?? "/usr/bin:/bin",
-      DOKKU_DOUBLE_PORT: port,
-    },
-    stop: async () => {
-      child.kill("SIGTERM");
-      await child.status;
-      await reader.cancel().catch(() => {});
-    },
-  };
+/** Starts a double server (test/dokku_double/server.ts) on `stateDir`, answering after `delay`. */
+function startDoubleServer(stateDir: string, delay: number): Promise<RunningServer> {
+  return startServer(doubleEnv(stateDir, delay));
 }
 
 async function runtimeRows(
@@ -303,7 +271,7 @@ async function runtimeRows(
   floor: number,
   viaBundle: (args: readonly string[]) => string[],
 ): Promise<void> {
-  const servers: DoubleServer[] = [];
+  const servers: RunningServer[] = [];
   try {
     await runtimeRowsWith(servers, tmp, compose40, floor, viaBundle);
   } finally {
@@ -312,7 +280,7 @@ async function runtimeRows(
 }
 
 async function runtimeRowsWith(
-  servers: DoubleServer[],
+  servers: RunningServer[],
   tmp: string,
   compose40: string,
   floor: number,

@@ -6,41 +6,11 @@
 import assert from "node:assert/strict";
 import { createDouble, type Double, snapshotState } from "./support/double.ts";
 import { runCli } from "./support/cli.ts";
+import { type RunningServer as Server, startServer } from "./dokku_double/server.ts";
 
 const REPO = new URL("..", import.meta.url).pathname.replace(/\/$/, "");
-const SERVER = `${REPO}/test/dokku_double/server.ts`;
 const CLIENT = `${REPO}/test/dokku_double/dokku-client`;
 const FIXTURE = `${REPO}/fixtures/run/shop/Dokkufile`;
-
-interface Server {
-  readonly env: Record<string, string>;
-  stop(): Promise<void>;
-}
-
-async function startServer(double: Double): Promise<Server> {
-  const child = new Deno.Command(Deno.execPath(), {
-    args: ["run", "-A", "--no-config", "--no-lock", "--quiet", SERVER],
-    env: double.env,
-    stdin: "null",
-    stdout: "piped",
-    stderr: "inherit",
-  }).spawn();
-  const reader = child.stdout.pipeThrough(new TextDecoderStream()).getReader();
-  let text = "";
-  while (!text.includes("\n")) {
-    const { value, done } = await reader.read();
-    assert.ok(!done, "the server exited before printing its port");
-    text += value;
-  }
-  return {
-    env: { PATH: Deno.env.get("PATH") ?? "/usr/bin:/bin", DOKKU_DOUBLE_PORT: text.trim() },
-    stop: async () => {
-      child.kill("SIGTERM");
-      await child.status;
-      await reader.cancel().catch(() => {});
-    },
-  };
-}
 
 async function client(
   server: Server,
@@ -68,7 +38,7 @@ async function client(
 Deno.test("double server: the same answers as the process double, any bytes in and out", async () => {
   const viaProcess = await createDouble();
   const viaServer = await createDouble();
-  const server = await startServer(viaServer);
+  const server = await startServer(viaServer.env);
   try {
     const odd = "v=\"q\" $x `y` 'z'\nnext line \u2603 \u{1F600}";
     const json = new TextEncoder().encode(JSON.stringify({ ODD: odd, EMPTY: "" }));
@@ -102,7 +72,7 @@ Deno.test("double server: the same answers as the process double, any bytes in a
 Deno.test("double server: a run of the shop fixture ends in the process double's state", async () => {
   const viaProcess = await createDouble();
   const viaServer = await createDouble();
-  const server = await startServer(viaServer);
+  const server = await startServer(viaServer.env);
   try {
     const base = { PATH: Deno.env.get("PATH") ?? "/usr/bin:/bin", app_secret: "s3cr3t" };
     const dir = viaServer.stateDir;

@@ -97,6 +97,45 @@ async function serve(conn: Deno.Conn): Promise<void> {
   }
 }
 
+/** A running server, and the environment `dokku-client` needs to reach it. */
+export interface RunningServer {
+  readonly port: number;
+  /** `PATH` and `DOKKU_DOUBLE_PORT`: give it to whatever runs `dokku-client`. */
+  readonly env: Record<string, string>;
+  stop(): Promise<void>;
+}
+
+/**
+ * Starts this server in a child process with `env` (`DOKKU_DOUBLE_STATE`, and
+ * `DOKKU_DOUBLE_DELAY_MS` if wanted) and waits for its port. For tests and benchmarks.
+ */
+export async function startServer(env: Record<string, string>): Promise<RunningServer> {
+  const child = new Deno.Command(Deno.execPath(), {
+    args: ["run", "-A", "--no-config", "--no-lock", "--quiet", new URL(import.meta.url).pathname],
+    env: { DENO_NO_UPDATE_CHECK: "1", ...env },
+    stdin: "null",
+    stdout: "piped",
+    stderr: "inherit",
+  }).spawn();
+  const reader = child.stdout.pipeThrough(new TextDecoderStream()).getReader();
+  let text = "";
+  while (!text.includes("\n")) {
+    const { value, done } = await reader.read();
+    if (done) throw new Error("the dokku double server exited before printing its port");
+    text += value;
+  }
+  const port = Number(text.slice(0, text.indexOf("\n")));
+  return {
+    port,
+    env: { PATH: Deno.env.get("PATH") ?? "/usr/bin:/bin", DOKKU_DOUBLE_PORT: String(port) },
+    stop: async () => {
+      child.kill("SIGTERM");
+      await child.status;
+      await reader.cancel().catch(() => {});
+    },
+  };
+}
+
 if (import.meta.main) {
   const listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
   await Deno.stdout.write(encoder.encode(`${(listener.addr as Deno.NetAddr).port}\n`));
