@@ -4,7 +4,7 @@
  * any bytes, and a whole run of the shop fixture ends in the same state.
  */
 import assert from "node:assert/strict";
-import { createDouble, type Double, snapshotState } from "./support/double.ts";
+import { createDouble, snapshotState } from "./support/double.ts";
 import { runCli } from "./support/cli.ts";
 import { type RunningServer as Server, startServer } from "./dokku_double/server.ts";
 
