@@ -112,6 +112,65 @@ function variants(): [string, unknown][] {
       () => ({ services: { web: { image: "x", networks: ["a"] } }, networks: { a: null } }),
     ],
     ["bad network", () => ({ networks: { a: { driver: 1, bad: true } } })],
+    // The other keys the fast path knows, in accepted forms and just outside them.
+    [
+      "common keys",
+      () => ({
+        services: {
+          web: {
+            image: "x",
+            command: ["npm", "start", "start"],
+            entrypoint: "sh -c",
+            labels: { "com.example": "1", n: 2 },
+            volumes: ["data:/data", "./src:/src:ro"],
+            networks: { front: null },
+            profiles: ["debug"],
+            expose: ["80", 443],
+            container_name: "web-1",
+            env_file: [".env", "web.env"],
+            hostname: "web",
+            restart: "unless-stopped",
+            stop_grace_period: "30s",
+            user: "1000:1000",
+            working_dir: "/app",
+            init: true,
+            tty: "true",
+          },
+        },
+        volumes: { data: null },
+        networks: { front: null, back: null },
+      }),
+    ],
+    ["command null", () => ({ services: { web: { command: null } } })],
+    ["command number", () => ({ services: { web: { command: 1 } } })],
+    ["command list with number", () => ({ services: { web: { command: ["a", 1] } } })],
+    ["labels list", () => ({ services: { web: { labels: ["a=1", "b=2"] } } })],
+    ["labels duplicate", () => ({ services: { web: { labels: ["a=1", "a=1"] } } })],
+    ["labels object value", () => ({ services: { web: { labels: { a: { b: 1 } } } } })],
+    ["volumes duplicate", () => ({ services: { web: { volumes: ["a:/a", "a:/a"] } } })],
+    ["volumes long form", () => ({ services: { web: { volumes: [{ type: "tmpfs" }] } } })],
+    [
+      "networks map settings",
+      () => ({ services: { web: { networks: { a: { aliases: ["x"] } } } } }),
+    ],
+    ["networks bad name", () => ({ services: { web: { networks: { "a b": null } } } })],
+    ["networks duplicate", () => ({ services: { web: { networks: ["a", "a"] } } })],
+    ["expose float", () => ({ services: { web: { expose: [80.5] } } })],
+    ["expose duplicate", () => ({ services: { web: { expose: [80, 80] } } })],
+    ["container_name one letter", () => ({ services: { web: { container_name: "a" } } })],
+    ["container_name symbols", () => ({ services: { web: { container_name: "--" } } })],
+    ["container_name number", () => ({ services: { web: { container_name: 12 } } })],
+    ["env_file object", () => ({ services: { web: { env_file: [{ path: ".env" }] } } })],
+    ["env_file number", () => ({ services: { web: { env_file: 1 } } })],
+    ["restart number", () => ({ services: { web: { restart: 1 } } })],
+    ["init number", () => ({ services: { web: { init: 1 } } })],
+    ["tty null", () => ({ services: { web: { tty: null } } })],
+    ["profiles string", () => ({ services: { web: { profiles: "debug" } } })],
+    ["root volume settings", () => ({ volumes: { data: { driver: "local" } } })],
+    ["root volume bad name", () => ({ volumes: { "d a": null } })],
+    ["root volume empty name", () => ({ volumes: { "": null } })],
+    ["root networks list", () => ({ networks: ["a"] })],
+    ["root secrets", () => ({ secrets: { s: { file: "./s" } } })],
   ];
   return cases.map(([name, make]) => [name, make(base())]);
 }
@@ -152,9 +211,19 @@ Deno.test("whatever the fast path accepts, the full model accepts", () => {
 Deno.test("the fast path takes the generated benchmark files and refuses edge cases", () => {
   for (const n of [1, 10, 40]) assert.ok(isPlainlyValid(docs(composeYaml(n))[0]), `bench ${n}`);
   const byName = new Map(variants());
-  for (const name of ["base", "x- keys", "version", "no services", "empty"]) {
-    assert.ok(isPlainlyValid(byName.get(name)), name);
-  }
+  const accepted = [
+    "base",
+    "x- keys",
+    "version",
+    "no services",
+    "empty",
+    "other service key",
+    "networks",
+    "common keys",
+    "command null",
+    "labels list",
+  ];
+  for (const name of accepted) assert.ok(isPlainlyValid(byName.get(name)), name);
   for (
     const name of [
       "numeric version",
@@ -167,7 +236,15 @@ Deno.test("the fast path takes the generated benchmark files and refuses edge ca
       "service null",
       "prototype key",
       "constructor key",
-      "other service key",
+      "other bad service key",
+      "command number",
+      "labels duplicate",
+      "volumes long form",
+      "networks map settings",
+      "container_name one letter",
+      "env_file object",
+      "root volume settings",
+      "root secrets",
     ]
   ) {
     assert.ok(!isPlainlyValid(byName.get(name)), name);

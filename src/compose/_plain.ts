@@ -51,25 +51,61 @@ const isEnvValue = (value: unknown): boolean =>
   value === null || typeof value === "string" || typeof value === "boolean" ||
   isFiniteNumber(value);
 
+/** list_or_dict: a mapping with non-empty keys and scalar values, or a unique list of strings. */
+const isListOrDict = (value: unknown): boolean =>
+  isPlainMapping(value)
+    ? Object.entries(value).every(([key, v]) => key !== "" && isEnvValue(v))
+    : isUniqueList(value, isString);
+/** The model's `command`: null, a string, or a list of strings (duplicates allowed). */
+const isCommand = (value: unknown): boolean =>
+  value === null || typeof value === "string" ||
+  (Array.isArray(value) && value.every(isString));
+/** The model's `bool`: a boolean, or a string (interpolated values). */
+const isBool = (value: unknown): boolean => typeof value === "boolean" || typeof value === "string";
+const isStringList = (value: unknown): boolean => isUniqueList(value, isString);
+/** A mapping whose keys are resource names and whose values are all null (`pgdata:`). */
+const isNamesWithoutSettings = (value: unknown): boolean =>
+  isPlainMapping(value) &&
+  Object.entries(value).every(([key, v]) => NAME_PATTERN.test(key) && v === null);
+
 /**
  * Service keys the fast path knows, each with a check that accepts only what the model accepts
  * (it may refuse more: anything it refuses goes through the full model).
  */
 const SIMPLE_SERVICE_KEYS: Readonly<Record<string, (value: unknown) => boolean>> = {
   image: isString,
-  // list_or_dict: a mapping with non-empty keys and scalar values, or a unique list of strings.
-  environment: (value) =>
-    isPlainMapping(value)
-      ? Object.entries(value).every(([key, v]) => key !== "" && isEnvValue(v))
-      : isUniqueList(value, isString),
+  environment: isListOrDict,
+  labels: isListOrDict,
   ports: (value) => isUniqueList(value, (p) => typeof p === "string" || isFiniteNumber(p)),
-  // The short form only (list_of_strings); the long form goes through the model.
-  depends_on: (value) => isUniqueList(value, isString),
+  expose: (value) => isUniqueList(value, (p) => typeof p === "string" || isFiniteNumber(p)),
+  // The short forms only (list_of_strings); the long forms go through the model.
+  depends_on: isStringList,
+  volumes: isStringList,
+  networks: (value) => isStringList(value) || isNamesWithoutSettings(value),
+  profiles: isStringList,
+  command: isCommand,
+  entrypoint: isCommand,
+  // The model's own (unanchored) pattern for container names.
+  container_name: (value) => typeof value === "string" && /[a-zA-Z0-9][a-zA-Z0-9_.-]+/.test(value),
+  env_file: (value) => typeof value === "string" || (Array.isArray(value) && value.every(isString)),
+  hostname: isString,
+  restart: isString,
+  stop_grace_period: isString,
+  user: isString,
+  working_dir: isString,
+  init: isBool,
+  tty: isBool,
+};
+
+/** Top-level keys besides `services` the fast path knows: named resources without settings. */
+const SIMPLE_ROOT_KEYS: Readonly<Record<string, (value: unknown) => boolean>> = {
+  networks: isNamesWithoutSettings,
+  volumes: isNamesWithoutSettings,
 };
 
 /**
- * True when `tree` is plainly valid: only the most common keys, each in a form checked here
- * exactly as the model checks it. Such a file (most files) is never given to zod, whose schema
+ * True when `tree` is plainly valid: only common keys, each in a form checked here exactly as
+ * the model checks it (or more strictly). Such a file (most files) is never given to zod, whose schema
  * costs more to build than the file takes to check; everything else is.
  * `test/compose_schema_fast_test.ts` checks that the model accepts whatever this accepts.
  */
@@ -89,6 +125,8 @@ export function isPlainlyValid(tree: unknown): boolean {
           if (!(SIMPLE_SERVICE_KEYS[field] as (v: unknown) => boolean)(setting)) return false;
         }
       }
+    } else if (Object.hasOwn(SIMPLE_ROOT_KEYS, key)) {
+      if (!(SIMPLE_ROOT_KEYS[key] as (v: unknown) => boolean)(value)) return false;
     } else {
       return false;
     }
