@@ -171,6 +171,33 @@ function variants(): [string, unknown][] {
     ["root volume empty name", () => ({ volumes: { "": null } })],
     ["root networks list", () => ({ networks: ["a"] })],
     ["root secrets", () => ({ secrets: { s: { file: "./s" } } })],
+    [
+      "healthcheck and build",
+      () => ({
+        services: {
+          web: {
+            build: { context: ".", dockerfile: "Dockerfile.prod", target: "app", args: ["A=1"] },
+            healthcheck: {
+              test: ["CMD", "curl", "-f", "http://localhost", "-f"],
+              interval: "30s",
+              timeout: "5s",
+              retries: 3,
+              start_period: "10s",
+              disable: false,
+            },
+          },
+          worker: { build: ".", healthcheck: { test: "true", retries: "3" } },
+        },
+      }),
+    ],
+    ["healthcheck unknown key", () => ({ services: { web: { healthcheck: { tst: "x" } } } })],
+    ["healthcheck retries NaN", () => ({ services: { web: { healthcheck: { retries: NaN } } } })],
+    ["healthcheck test number", () => ({ services: { web: { healthcheck: { test: 1 } } } })],
+    ["healthcheck string", () => ({ services: { web: { healthcheck: "x" } } })],
+    ["build unknown key", () => ({ services: { web: { build: { contxt: "." } } } })],
+    ["build cache_from", () => ({ services: { web: { build: { cache_from: ["a"] } } } })],
+    ["build number", () => ({ services: { web: { build: 1 } } })],
+    ["build args object value", () => ({ services: { web: { build: { args: { A: [1] } } } } })],
   ];
   return cases.map(([name, make]) => [name, make(base())]);
 }
@@ -222,6 +249,7 @@ Deno.test("the fast path takes the generated benchmark files and refuses edge ca
     "common keys",
     "command null",
     "labels list",
+    "healthcheck and build",
   ];
   for (const name of accepted) assert.ok(isPlainlyValid(byName.get(name)), name);
   for (
@@ -245,6 +273,13 @@ Deno.test("the fast path takes the generated benchmark files and refuses edge ca
       "env_file object",
       "root volume settings",
       "root secrets",
+      "healthcheck unknown key",
+      "healthcheck retries NaN",
+      "healthcheck test number",
+      "healthcheck string",
+      "build unknown key",
+      "build number",
+      "build args object value",
     ]
   ) {
     assert.ok(!isPlainlyValid(byName.get(name)), name);

@@ -68,6 +68,39 @@ const isNamesWithoutSettings = (value: unknown): boolean =>
   isPlainMapping(value) &&
   Object.entries(value).every(([key, v]) => NAME_PATTERN.test(key) && v === null);
 
+/** The model's `num`: a finite number, or a string (interpolated values). */
+const isNum = (value: unknown): boolean => typeof value === "string" || isFiniteNumber(value);
+
+/** A mapping with only `fields` (each with its check), no other key. */
+function isRecordOf(
+  value: unknown,
+  fields: Readonly<Record<string, (v: unknown) => boolean>>,
+): boolean {
+  return isPlainMapping(value) &&
+    Object.entries(value).every(([key, v]) =>
+      Object.hasOwn(fields, key) && (fields[key] as (v: unknown) => boolean)(v)
+    );
+}
+
+const HEALTHCHECK_FIELDS: Readonly<Record<string, (value: unknown) => boolean>> = {
+  disable: isBool,
+  interval: isString,
+  retries: isNum,
+  // A string or a list of strings (duplicates allowed: `["CMD", "x", "x"]`).
+  test: (value) => typeof value === "string" || (Array.isArray(value) && value.every(isString)),
+  timeout: isString,
+  start_period: isString,
+  start_interval: isString,
+};
+
+/** The common part of the long build form. */
+const BUILD_FIELDS: Readonly<Record<string, (value: unknown) => boolean>> = {
+  context: isString,
+  dockerfile: isString,
+  target: isString,
+  args: isListOrDict,
+};
+
 /**
  * Service keys the fast path knows, each with a check that accepts only what the model accepts
  * (it may refuse more: anything it refuses goes through the full model).
@@ -95,6 +128,8 @@ const SIMPLE_SERVICE_KEYS: Readonly<Record<string, (value: unknown) => boolean>>
   working_dir: isString,
   init: isBool,
   tty: isBool,
+  healthcheck: (value) => isRecordOf(value, HEALTHCHECK_FIELDS),
+  build: (value) => typeof value === "string" || isRecordOf(value, BUILD_FIELDS),
 };
 
 /** Top-level keys besides `services` the fast path knows: named resources without settings. */
