@@ -216,6 +216,26 @@ Deno.test("stamp: another secret value, another text or edited records plan in f
   }
 });
 
+Deno.test("stamp: a held lock sends the rerun down the full path, which refuses it", async () => {
+  const t = await target();
+  try {
+    assert.equal((await t.run(VAULT)).code, 0);
+    // This test process holds the lock (a live pid on this host), as a concurrent run would.
+    const holder = { pid: Deno.pid, host: Deno.hostname(), startedAt: new Date().toISOString() };
+    await Deno.writeTextFile(`${t.state}.lock`, JSON.stringify(holder) + "\n");
+    const refused = await t.run(VAULT);
+    assert.equal(refused.code, 1, refused.stdout);
+    assert.match(refused.stderr, /DK5004/);
+    assert.doesNotMatch(refused.stdout, /Nothing to run/);
+    await Deno.remove(`${t.state}.lock`);
+    const free = await t.run(VAULT);
+    assert.equal(free.code, 0, free.stderr);
+    assert.match(free.stdout, /Nothing to run, 11 unchanged/);
+  } finally {
+    await t.double.cleanup();
+  }
+});
+
 Deno.test("stamp: options that change what a run prints or plans take the full path", async () => {
   const t = await target();
   try {

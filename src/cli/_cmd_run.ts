@@ -422,7 +422,6 @@ async function stampedRun(
   runner: CommandRunner,
   opts: RunOptions,
   io: CliIo,
-  report: (diagnostics: readonly Diagnostic[]) => void,
   started: number,
 ): Promise<number | undefined> {
   if (
@@ -437,43 +436,40 @@ async function stampedRun(
     : resolvePath(io.cwd, opts.state);
   if (statePath === undefined) return undefined;
   const stateFile = new StateFile(statePath);
-  const lock = stateFile.lock(key);
-  if (!lock.ok) return undefined;
-  // A stale lock taken over says so now (the full path, if it follows, finds no lock to take over).
-  report(lock.diagnostics);
-  try {
-    const stamp = stateFile.readStamp();
-    if (stamp === undefined) return undefined;
-    const state = stateFile.bytes();
-    if (state === undefined) return undefined;
-    const secretsFile = await readSecretsFile(opts, io);
-    if (secretsFile.diagnostics.length > 0) return undefined;
-    const secrets = resolveSecrets(stamp.secrets, { env: io.env, file: secretsFile.values });
-    if (secrets.diagnostics.length > 0) return undefined;
-    const built = await readArchives(stamp.archives, dirname(read.path));
-    if (built.diagnostics.length > 0) return undefined;
-    const value = await runStampValue({
-      ...key,
-      text: read.text,
-      secrets: stamp.secrets,
-      secretHashes: secrets.hashes,
-      archiveHashes: built.archiveHashes,
-      state,
-    });
-    if (value !== stamp.value) return undefined;
-    const unchanged = { ...reasonCounts(), unchanged: stamp.steps };
-    const summary = summaryLine({ run: 0, skip: stamp.steps, byReason: unchanged });
-    io.stdout(`Running project "${project}" on ${runner.target}: ${summary}\n`);
-    io.stdout(renderRunSummary({
-      status: "ok",
-      services: stamp.apps.map((app) => ({ app, status: "unchanged", processes: {} })),
-      counts: countsText(new Map([["skipped", stamp.steps]])),
-      durationMs: Date.now() - started,
-    }));
-    return EXIT_OK;
-  } finally {
-    stateFile.unlock();
-  }
+  // No lock is taken: this path writes nothing and runs nothing. A run holding the lock (or a lock
+  // left behind) sends this one down the full path, which says so exactly as before. A run that
+  // takes the lock after this check has not written the state yet, and a write makes the stamp
+  // stale (the state file is read once, whole: it is replaced atomically).
+  if (stateFile.isLocked()) return undefined;
+  const stamp = stateFile.readStamp();
+  if (stamp === undefined) return undefined;
+  const state = stateFile.bytes();
+  if (state === undefined) return undefined;
+  const secretsFile = await readSecretsFile(opts, io);
+  if (secretsFile.diagnostics.length > 0) return undefined;
+  const secrets = resolveSecrets(stamp.secrets, { env: io.env, file: secretsFile.values });
+  if (secrets.diagnostics.length > 0) return undefined;
+  const built = await readArchives(stamp.archives, dirname(read.path));
+  if (built.diagnostics.length > 0) return undefined;
+  const value = await runStampValue({
+    ...key,
+    text: read.text,
+    secrets: stamp.secrets,
+    secretHashes: secrets.hashes,
+    archiveHashes: built.archiveHashes,
+    state,
+  });
+  if (value !== stamp.value) return undefined;
+  const unchanged = { ...reasonCounts(), unchanged: stamp.steps };
+  const summary = summaryLine({ run: 0, skip: stamp.steps, byReason: unchanged });
+  io.stdout(`Running project "${project}" on ${runner.target}: ${summary}\n`);
+  io.stdout(renderRunSummary({
+    status: "ok",
+    services: stamp.apps.map((app) => ({ app, status: "unchanged", processes: {} })),
+    counts: countsText(new Map([["skipped", stamp.steps]])),
+    durationMs: Date.now() - started,
+  }));
+  return EXIT_OK;
 }
 
 /**
@@ -522,9 +518,6 @@ async function writeStamp(
 
 /** `dokompose run DOKKUFILE`: runs it against the target. */
 export async function runRun(file: string, opts: RunOptions, io: CliIo): Promise<number> {
-  // First: the real io installs its SIGINT/SIGTERM handlers when the signal is asked for, and an
-  // interrupt must be caught from here on (before the state lock is taken), not kill the process.
-  const signal = io.signal;
   const concurrency = parseConcurrency(opts.concurrency);
   const verifyTimeout = parseSeconds(opts.verifyTimeout ?? "60");
   const json = opts.logFormat === "json";
@@ -554,11 +547,15 @@ export async function runRun(file: string, opts: RunOptions, io: CliIo): Promise
   const read = await readText(file, io, reportAll);
   if (read === undefined) return EXIT_FAILURE;
   const runner = await makeRunner(opts, io);
-  const stamped = await stampedRun(read, runner, opts, io, reportAll, started);
+  const stamped = await stampedRun(read, runner, opts, io, started);
   if (stamped !== undefined) {
     await runner.close();
     return stamped;
   }
+  // From here on an interrupt must be caught (before the state lock is taken), not kill the
+  // process: the real io installs its SIGINT/SIGTERM handlers when the signal is asked for. (The
+  // stamp check above holds no lock and writes nothing: an interrupt there loses nothing.)
+  const signal = io.signal;
   const prepared = await prepare(read, runner, opts, io, reportAll);
   if (prepared === undefined) return EXIT_FAILURE;
   const { stateFile } = prepared;

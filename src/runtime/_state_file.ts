@@ -120,6 +120,16 @@ export class StateFile {
     this.stampPath = `${path}.stamp`;
   }
 
+  /** Whether a lock file exists (held by a run, or left behind by one). */
+  isLocked(): boolean {
+    try {
+      Deno.lstatSync(this.lockPath);
+      return true;
+    } catch {
+      return false;
+    }
+  }
+
   /** The state file's bytes (empty when there is none); undefined when it cannot be read. */
   bytes(): Uint8Array | undefined {
     try {
