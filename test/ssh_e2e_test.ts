@@ -197,6 +197,35 @@ Deno.test("ssh: run applies, reruns nothing, and reruns only what an env change 
       assert.equal(state.apps["shop-web"]?.counters.deploys, 1, "web was not redeployed");
     });
 
+    await t.step("the CLI as its own process ends by itself after a run over ssh", async () => {
+      // The CLI ends when its event loop is empty (no Deno.exit): the ssh master connection
+      // must not keep it alive. A forced step makes the run use ssh.
+      const before = (await readLog(stateDir)).length;
+      const child = new Deno.Command(Deno.execPath(), {
+        args: [
+          "run",
+          "-A",
+          "--config",
+          `${ROOT}/deno.json`,
+          `${ROOT}/src/cli/main.ts`,
+          ...runArgs,
+          "--force-step",
+          "worker/config",
+        ],
+        cwd: project,
+        stdin: "null",
+        stdout: "piped",
+        stderr: "piped",
+      }).spawn();
+      const timer = setTimeout(() => child.kill("SIGKILL"), 60_000);
+      const out = await child.output();
+      clearTimeout(timer);
+      const text = new TextDecoder().decode(out.stdout) + new TextDecoder().decode(out.stderr);
+      assert.equal(out.code, 0, text);
+      assert.match(text, /worker\/config: forced/);
+      if ((await readLog(stateDir)).length > before) runsWithCommands++;
+    });
+
     await t.step("each run that ran commands used exactly one ssh connection", () => {
       const connections = sshd.log().match(/Accepted publickey/g)?.length ?? 0;
       assert.equal(connections, runsWithCommands, sshd.log());
