@@ -252,6 +252,46 @@ Deno.test("e2e: two concurrent runs against one target: the second is refused, n
   }
 });
 
+/** `dokompose run` of the fixture as its own process (to be signalled), one step at a time. */
+function spawnRun(t: Target, output: "null" | "piped"): Deno.ChildProcess {
+  return new Deno.Command(Deno.execPath(), {
+    args: [
+      "run",
+      "-A",
+      "--config",
+      `${REPO}/deno.json`,
+      `${REPO}/src/cli/main.ts`,
+      "run",
+      FIXTURE,
+      "--dokku",
+      t.double.path,
+      "--state",
+      t.state,
+      "--concurrency",
+      "1",
+    ],
+    env: t.env,
+    stdout: output,
+    stderr: output,
+  }).spawn();
+}
+
+/**
+ * Waits until the fixture's delayed `config:set` of shop-web is in flight: `web/link-cache` is
+ * recorded just before it starts.
+ */
+async function untilConfigInFlight(t: Target): Promise<void> {
+  for (let i = 0; i < 300; i++) {
+    try {
+      if ((await Deno.readTextFile(t.state)).includes('"web/link-cache"')) break;
+    } catch {
+      // Not written yet.
+    }
+    await new Promise((r) => setTimeout(r, 20));
+  }
+  await new Promise((r) => setTimeout(r, 200));
+}
+
 Deno.test("e2e: SIGKILL mid-run, then a rerun finishes the job", async () => {
   const t = await target();
   try {
@@ -259,36 +299,8 @@ Deno.test("e2e: SIGKILL mid-run, then a rerun finishes the job", async () => {
       match: ["config:set", "--no-restart", "shop-web"],
       delayMs: 1500,
     }]);
-    const child = new Deno.Command(Deno.execPath(), {
-      args: [
-        "run",
-        "-A",
-        "--config",
-        `${REPO}/deno.json`,
-        `${REPO}/src/cli/main.ts`,
-        "run",
-        FIXTURE,
-        "--dokku",
-        t.double.path,
-        "--state",
-        t.state,
-        "--concurrency",
-        "1",
-      ],
-      env: t.env,
-      stdout: "null",
-      stderr: "null",
-    }).spawn();
-    // Wait until the delayed config:set is in flight: web/link-cache is recorded just before it.
-    for (let i = 0; i < 300; i++) {
-      try {
-        if ((await Deno.readTextFile(t.state)).includes('"web/link-cache"')) break;
-      } catch {
-        // Not written yet.
-      }
-      await new Promise((r) => setTimeout(r, 20));
-    }
-    await new Promise((r) => setTimeout(r, 200));
+    const child = spawnRun(t, "null");
+    await untilConfigInFlight(t);
     child.kill("SIGKILL");
     const status = await child.status;
     assert.equal(status.signal, "SIGKILL");
@@ -376,35 +388,8 @@ Deno.test("e2e: SIGINT mid-run: the running step finishes, nothing new starts, a
   try {
     const before = normalized(snapshotState(await t.double.state()));
     await t.double.setFaults([{ match: ["config:set", "--no-restart", "shop-web"], delayMs: 800 }]);
-    const child = new Deno.Command(Deno.execPath(), {
-      args: [
-        "run",
-        "-A",
-        "--config",
-        `${REPO}/deno.json`,
-        `${REPO}/src/cli/main.ts`,
-        "run",
-        FIXTURE,
-        "--dokku",
-        t.double.path,
-        "--state",
-        t.state,
-        "--concurrency",
-        "1",
-      ],
-      env: t.env,
-      stdout: "piped",
-      stderr: "piped",
-    }).spawn();
-    for (let i = 0; i < 300; i++) {
-      try {
-        if ((await Deno.readTextFile(t.state)).includes('"web/link-cache"')) break;
-      } catch {
-        // Not written yet.
-      }
-      await new Promise((r) => setTimeout(r, 20));
-    }
-    await new Promise((r) => setTimeout(r, 200));
+    const child = spawnRun(t, "piped");
+    await untilConfigInFlight(t);
     child.kill("SIGINT");
     const out = await child.output();
     const stdout = new TextDecoder().decode(out.stdout);
