@@ -8,7 +8,7 @@ import type { CliIo } from "./_io.ts";
 import { EXIT_FAILURE, EXIT_OK, UsageError } from "./_io.ts";
 import type { TargetOptions } from "./main.ts";
 import type { Dokkufile } from "../dokkufile/types.ts";
-import { resolve as resolvePath } from "../path/mod.ts";
+import { dirname, resolve as resolvePath } from "../path/mod.ts";
 import { isSpecialFile } from "../runtime/files.ts";
 import { diag, type Diagnostic, hasErrors, renderText } from "../diagnostics/mod.ts";
 import {
@@ -61,11 +61,6 @@ export interface RunOptions extends TargetOptions {
 export interface PlanCliOptions extends TargetOptions {
   detailedExitcode?: boolean;
   format?: "text" | "json";
-}
-
-function dirname(path: string): string {
-  const i = path.lastIndexOf("/");
-  return i <= 0 ? "/" : path.slice(0, i);
 }
 
 function errorText(error: unknown): string {
@@ -183,7 +178,6 @@ async function parseDokkufileText(
     : mod.parseDokkufile(text, { file });
 }
 
-/** Reads and plans; `undefined` plan when something is wrong (diagnostics say what). */
 /** The Dokkufile's text as read, and where from. */
 interface ReadText {
   readonly file: string;
@@ -203,6 +197,15 @@ async function readText(
     return undefined;
   }
   return { file, text: read.text, path: read.path };
+}
+
+/** The state file of `key`: `--state`, else the default (undefined when there is none). */
+function statePathFor(
+  opts: TargetOptions,
+  io: CliIo,
+  key: { target: string; project: string },
+): string | undefined {
+  return opts.state === undefined ? defaultStatePath(io.env, key) : resolvePath(io.cwd, opts.state);
 }
 
 /** The target's runner (a usage error for contradicting options). */
@@ -307,9 +310,10 @@ async function prepare(
   const dokkufile = parsed.dokkufile;
   const diagnostics: Diagnostic[] = [...parsed.diagnostics];
 
-  const statePath = opts.state === undefined
-    ? defaultStatePath(io.env, { target: runner.target, project: dokkufile.project })
-    : resolvePath(io.cwd, opts.state);
+  const statePath = statePathFor(opts, io, {
+    target: runner.target,
+    project: dokkufile.project,
+  });
   if (statePath === undefined) {
     report([...diagnostics, diag("DK5015")]);
     await runner.close();
@@ -431,9 +435,7 @@ async function stampedRun(
   const project = peekProject(read.text);
   if (project === undefined) return undefined;
   const key = { target: runner.target, project };
-  const statePath = opts.state === undefined
-    ? defaultStatePath(io.env, key)
-    : resolvePath(io.cwd, opts.state);
+  const statePath = statePathFor(opts, io, key);
   if (statePath === undefined) return undefined;
   const stateFile = new StateFile(statePath);
   // No lock is taken: this path writes nothing and runs nothing. A run holding the lock (or a lock
@@ -474,8 +476,8 @@ async function stampedRun(
 
 /**
  * Records the stamp after a run that ended `ok` without a diagnostic, when every step is recorded
- * with the checksum it was planned with (`state`: the state as last written). Called under the
- * lock. Returns a DK5012 diagnostic when the stamp cannot be written.
+ * with the checksum it was planned with (`state`: the state after the run, as saved). Called
+ * under the lock. Returns a DK5012 diagnostic when the stamp cannot be written.
  */
 async function writeStamp(
   stateFile: StateFile,
@@ -606,17 +608,12 @@ export async function runRun(file: string, opts: RunOptions, io: CliIo): Promise
         const summary = planSummaryLine(plan);
         io.stdout(`Running project "${plan.project}" on ${runner.target}: ${summary}\n`);
       }
-      // The state as last written, for the stamp a clean, complete run records at its end.
-      let final: RunState = planned.state;
       result = await executePlan(plan, {
         runner,
         concurrency,
         rollback: opts.rollback !== false,
         state: planned.state,
-        saveState: (s) => {
-          stateFile.save(s);
-          final = s;
-        },
+        saveState: (s) => stateFile.save(s),
         secrets: prepared.secrets,
         archives: prepared.archives,
         redact,
@@ -628,7 +625,7 @@ export async function runRun(file: string, opts: RunOptions, io: CliIo): Promise
         ...(signal === undefined ? {} : { signal }),
       });
       if (result.status === "ok" && !reported && result.diagnostics.length === 0) {
-        const failure = await writeStamp(stateFile, final, { read, prepared, plan });
+        const failure = await writeStamp(stateFile, result.state, { read, prepared, plan });
         if (failure !== undefined) reportAll([failure]);
       }
     } finally {

@@ -5,6 +5,7 @@
  */
 import { diag, type Diagnostic } from "../diagnostics/mod.ts";
 import { isSpecialFile } from "./files.ts";
+import { basename, dirname } from "../path/mod.ts";
 import { type LoadedState, parseState, type RunState, serializeState } from "./_state.ts";
 import { parseStamp, type RunStamp, serializeStamp } from "./_stamp.ts";
 
@@ -13,15 +14,6 @@ export interface LockHolder {
   readonly pid: number;
   readonly host: string;
   readonly startedAt: string;
-}
-
-function dirname(path: string): string {
-  const i = path.lastIndexOf("/");
-  return i <= 0 ? (i === 0 ? "/" : ".") : path.slice(0, i);
-}
-
-function basename(path: string): string {
-  return path.slice(path.lastIndexOf("/") + 1);
 }
 
 function errorText(error: unknown): string {
