@@ -48,8 +48,6 @@ export interface ParseYamlOptions {
 
 const SEP = "\u0001";
 
-/** Ends the span key of a mapping key (see {@linkcode keyPathKey}). */
-
 /** The key of a path in span maps (the span of its value, or of its key for collections). */
 export function pathKey(path: YamlPath): string {
   return path.join(SEP);
@@ -60,6 +58,7 @@ export function keyPathKey(path: YamlPath): string {
   return path.join(SEP) + KEY_MARK;
 }
 
+/** Ends the span key of a mapping key (see {@linkcode keyPathKey}). */
 export const KEY_MARK = "\u0002";
 
 /** What `parseYaml` returns. */
@@ -271,8 +270,8 @@ class Reader {
       this.at++;
       const keySpan = this.span(line.no, indent + 1, key.length);
       const childPath = [...path, key];
-      const at = childPath.join(SEP);
-      this.spans.set(at + KEY_MARK, keySpan);
+      const at = pathKey(childPath);
+      this.spans.set(at + KEY_MARK, keySpan); // keyPathKey(childPath), with one join
       const after = line.text.slice(key.length + 1);
       const start = after.length - after.trimStart().length;
       const rest = after.slice(start);
@@ -318,7 +317,7 @@ class Reader {
       const start = after.length - after.trimStart().length;
       const rest = after.slice(start);
       const column = indent + 3 + start;
-      const at = [...path, out.length].join(SEP);
+      const at = pathKey([...path, out.length]);
       if (rest === "" || rest.startsWith("#")) {
         // An empty item (null); a deeper line after it (its block value) makes `peek` give up.
         this.spans.set(at, this.span(line.no, rest === "" ? line.length + 1 : column, 0));
