@@ -5,6 +5,7 @@
  *
  * @module
  */
+import { isObj } from "./_util.ts";
 
 /** Resource names (services, networks, volumes, secrets, configs, models). */
 export const NAME_PATTERN = /^[a-zA-Z0-9._-]+$/;
@@ -21,10 +22,6 @@ export interface SchemaIssue {
   readonly args: Record<string, string>;
   /** A did-you-mean or migration hint (DK2201); the registry has no hint for that code. */
   readonly hint?: string;
-}
-
-function isPlainMapping(value: unknown): value is Record<string, unknown> {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
 }
 
 /** What zod's `z.number()` accepts (it refuses NaN and infinities). */
@@ -53,19 +50,23 @@ const isEnvValue = (value: unknown): boolean =>
 
 /** list_or_dict: a mapping with non-empty keys and scalar values, or a unique list of strings. */
 const isListOrDict = (value: unknown): boolean =>
-  isPlainMapping(value)
+  isObj(value)
     ? Object.entries(value).every(([key, v]) => key !== "" && isEnvValue(v))
     : isUniqueList(value, isString);
-/** The model's `command`: null, a string, or a list of strings (duplicates allowed). */
-const isCommand = (value: unknown): boolean =>
-  value === null || typeof value === "string" ||
-  (Array.isArray(value) && value.every(isString));
+/** A string or a list of strings (duplicates allowed). */
+const isStringOrStrings = (value: unknown): boolean =>
+  typeof value === "string" || (Array.isArray(value) && value.every(isString));
+/** The model's `command`: null, a string, or a list of strings. */
+const isCommand = (value: unknown): boolean => value === null || isStringOrStrings(value);
+/** Ports as `ports` and `expose` take them in the short form: a unique list of strings or numbers. */
+const isPortList = (value: unknown): boolean =>
+  isUniqueList(value, (p) => typeof p === "string" || isFiniteNumber(p));
 /** The model's `bool`: a boolean, or a string (interpolated values). */
 const isBool = (value: unknown): boolean => typeof value === "boolean" || typeof value === "string";
 const isStringList = (value: unknown): boolean => isUniqueList(value, isString);
 /** A mapping whose keys are resource names and whose values are all null (`pgdata:`). */
 const isNamesWithoutSettings = (value: unknown): boolean =>
-  isPlainMapping(value) &&
+  isObj(value) &&
   Object.entries(value).every(([key, v]) => NAME_PATTERN.test(key) && v === null);
 
 /** The model's `num`: a finite number, or a string (interpolated values). */
@@ -76,7 +77,7 @@ function isRecordOf(
   value: unknown,
   fields: Readonly<Record<string, (v: unknown) => boolean>>,
 ): boolean {
-  return isPlainMapping(value) &&
+  return isObj(value) &&
     Object.entries(value).every(([key, v]) =>
       Object.hasOwn(fields, key) && (fields[key] as (v: unknown) => boolean)(v)
     );
@@ -86,8 +87,7 @@ const HEALTHCHECK_FIELDS: Readonly<Record<string, (value: unknown) => boolean>> 
   disable: isBool,
   interval: isString,
   retries: isNum,
-  // A string or a list of strings (duplicates allowed: `["CMD", "x", "x"]`).
-  test: (value) => typeof value === "string" || (Array.isArray(value) && value.every(isString)),
+  test: isStringOrStrings,
   timeout: isString,
   start_period: isString,
   start_interval: isString,
@@ -109,8 +109,8 @@ const SIMPLE_SERVICE_KEYS: Readonly<Record<string, (value: unknown) => boolean>>
   image: isString,
   environment: isListOrDict,
   labels: isListOrDict,
-  ports: (value) => isUniqueList(value, (p) => typeof p === "string" || isFiniteNumber(p)),
-  expose: (value) => isUniqueList(value, (p) => typeof p === "string" || isFiniteNumber(p)),
+  ports: isPortList,
+  expose: isPortList,
   // The short forms only (list_of_strings); the long forms go through the model.
   depends_on: isStringList,
   volumes: isStringList,
@@ -120,7 +120,7 @@ const SIMPLE_SERVICE_KEYS: Readonly<Record<string, (value: unknown) => boolean>>
   entrypoint: isCommand,
   // The model's own (unanchored) pattern for container names.
   container_name: (value) => typeof value === "string" && /[a-zA-Z0-9][a-zA-Z0-9_.-]+/.test(value),
-  env_file: (value) => typeof value === "string" || (Array.isArray(value) && value.every(isString)),
+  env_file: isStringOrStrings,
   hostname: isString,
   restart: isString,
   stop_grace_period: isString,
@@ -145,15 +145,15 @@ const SIMPLE_ROOT_KEYS: Readonly<Record<string, (value: unknown) => boolean>> = 
  * `test/compose_schema_fast_test.ts` checks that the model accepts whatever this accepts.
  */
 export function isPlainlyValid(tree: unknown): boolean {
-  if (!isPlainMapping(tree)) return false;
+  if (!isObj(tree)) return false;
   for (const [key, value] of Object.entries(tree)) {
     if (key.startsWith("x-")) continue;
     if (key === "name" || key === "version") {
       if (typeof value !== "string") return false;
     } else if (key === "services") {
-      if (!isPlainMapping(value)) return false;
+      if (!isObj(value)) return false;
       for (const [name, service] of Object.entries(value)) {
-        if (!NAME_PATTERN.test(name) || !isPlainMapping(service)) return false;
+        if (!NAME_PATTERN.test(name) || !isObj(service)) return false;
         for (const [field, setting] of Object.entries(service)) {
           if (field.startsWith("x-")) continue;
           if (!Object.hasOwn(SIMPLE_SERVICE_KEYS, field)) return false;
