@@ -19,6 +19,7 @@
  */
 import { VERSION } from "../version.ts";
 import { type ArchiveSpec, sha256Async } from "./_checksum.ts";
+import { isRecord } from "./_state.ts";
 
 /** What a stamp file holds. */
 export interface RunStamp {
@@ -78,10 +79,6 @@ export async function runStampValue(inputs: StampInputs): Promise<string> {
   body.set(inputs.state, before.length);
   body.set(after, before.length + inputs.state.length);
   return await sha256Async(body);
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
 }
 
 function isStringList(value: unknown): value is string[] {

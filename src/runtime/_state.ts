@@ -46,7 +46,8 @@ export interface LoadedState {
   readonly diagnostics: readonly Diagnostic[];
 }
 
-function isRecord(value: unknown): value is Record<string, unknown> {
+/** A JSON object (not null, not an array). */
+export function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === "object" && value !== null && !Array.isArray(value);
 }
 
