@@ -5,7 +5,7 @@
  */
 import assert from "node:assert/strict";
 import { parseDocument, stringify } from "yaml";
-import { runCli } from "./support/cli.ts";
+import { cliProcessArgs, runCli } from "./support/cli.ts";
 import { parseDokkufile } from "../src/dokkufile/mod.ts";
 import type { Dokkufile } from "../src/dokkufile/types.ts";
 import { emitDokkufile } from "../src/dokkufile/mod.ts";
@@ -86,7 +86,7 @@ async function subprocess(
   env: Record<string, string>,
 ): Promise<{ code: number; stdout: string; stderr: string }> {
   const command = new Deno.Command(DENO, {
-    args: ["run", "-A", "--config", `${REPO}/deno.json`, `${REPO}/src/cli/main.ts`, ...args],
+    args: cliProcessArgs(args),
     cwd,
     env,
     clearEnv: true,

@@ -5,7 +5,7 @@
  */
 import assert from "node:assert/strict";
 import { createDouble, type Double, snapshotState } from "./support/double.ts";
-import { runCli } from "./support/cli.ts";
+import { cliProcessArgs, runCli } from "./support/cli.ts";
 import { parseDokkufile } from "../src/dokkufile/mod.ts";
 
 const REPO = new URL("..", import.meta.url).pathname.replace(/\/$/, "");
@@ -255,12 +255,7 @@ Deno.test("e2e: two concurrent runs against one target: the second is refused, n
 /** `dokompose run` of the fixture as its own process (to be signalled), one step at a time. */
 function spawnRun(t: Target, output: "null" | "piped"): Deno.ChildProcess {
   return new Deno.Command(Deno.execPath(), {
-    args: [
-      "run",
-      "-A",
-      "--config",
-      `${REPO}/deno.json`,
-      `${REPO}/src/cli/main.ts`,
+    args: cliProcessArgs([
       "run",
       FIXTURE,
       "--dokku",
@@ -269,7 +264,7 @@ function spawnRun(t: Target, output: "null" | "piped"): Deno.ChildProcess {
       t.state,
       "--concurrency",
       "1",
-    ],
+    ]),
     env: t.env,
     stdout: output,
     stderr: output,

@@ -9,7 +9,7 @@
  * reach the double byte for byte.
  */
 import assert from "node:assert/strict";
-import { runCli } from "./support/cli.ts";
+import { cliProcessArgs, runCli } from "./support/cli.ts";
 import { type Sshd, startSshd } from "./support/sshd.ts";
 import { isReadOnlyCommand } from "./support/dokku_spec.ts";
 import { type LogEntry, readLog, readState } from "./dokku_double/mod.ts";
@@ -202,16 +202,7 @@ Deno.test("ssh: run applies, reruns nothing, and reruns only what an env change 
       // must not keep it alive. A forced step makes the run use ssh.
       const before = (await readLog(stateDir)).length;
       const child = new Deno.Command(Deno.execPath(), {
-        args: [
-          "run",
-          "-A",
-          "--config",
-          `${ROOT}/deno.json`,
-          `${ROOT}/src/cli/main.ts`,
-          ...runArgs,
-          "--force-step",
-          "worker/config",
-        ],
+        args: cliProcessArgs([...runArgs, "--force-step", "worker/config"]),
         cwd: project,
         stdin: "null",
         stdout: "piped",

@@ -37,3 +37,9 @@ export async function runCli(
   const code = await main(args, io);
   return { code, stdout, stderr };
 }
+
+/** The `deno` argv that runs the CLI from source as its own process: `dokompose <args>`. */
+export function cliProcessArgs(args: readonly string[]): string[] {
+  const root = new URL("../../", import.meta.url).pathname.replace(/\/$/, "");
+  return ["run", "-A", "--config", `${root}/deno.json`, `${root}/src/cli/main.ts`, ...args];
+}
