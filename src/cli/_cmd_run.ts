@@ -413,6 +413,11 @@ function countsText(counts: ReadonlyMap<string, number>): string {
   ).join(", ") || "nothing to do";
 }
 
+/** The first line of a run's text, with the plan's summary line. */
+function runHeader(project: string, runner: CommandRunner, summary: string): string {
+  return `Running project "${project}" on ${runner.target}: ${summary}\n`;
+}
+
 /**
  * A rerun of an unchanged Dokkufile, answered from the run stamp (src/runtime/_stamp.ts)
  * without parsing or planning: prints what the full path prints for a run with nothing to do and
@@ -463,8 +468,9 @@ async function stampedRun(
   });
   if (value !== stamp.value) return undefined;
   const unchanged = { ...reasonCounts(), unchanged: stamp.steps };
-  const summary = summaryLine({ run: 0, skip: stamp.steps, byReason: unchanged });
-  io.stdout(`Running project "${project}" on ${runner.target}: ${summary}\n`);
+  io.stdout(
+    runHeader(project, runner, summaryLine({ run: 0, skip: stamp.steps, byReason: unchanged })),
+  );
   io.stdout(renderRunSummary({
     status: "ok",
     services: stamp.apps.map((app) => ({ app, status: "unchanged", processes: {} })),
@@ -605,8 +611,7 @@ export async function runRun(file: string, opts: RunOptions, io: CliIo): Promise
     let result: RunReport;
     try {
       if (text !== undefined) {
-        const summary = planSummaryLine(plan);
-        io.stdout(`Running project "${plan.project}" on ${runner.target}: ${summary}\n`);
+        io.stdout(runHeader(plan.project, runner, planSummaryLine(plan)));
       }
       result = await executePlan(plan, {
         runner,
