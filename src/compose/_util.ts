@@ -38,22 +38,8 @@ export function scalarString(value: unknown): string {
   return JSON.stringify(value) ?? "";
 }
 
-/** Path helpers: always POSIX (`/`), pure string functions. */
-export function isAbsolute(p: string): boolean {
-  return p.startsWith("/");
-}
-
-export function resolvePath(base: string, p: string): string {
-  return path.resolve(base, p);
-}
-
-export function dirname(p: string): string {
-  return path.dirname(p);
-}
-
-export function basename(p: string): string {
-  return path.basename(p);
-}
+/** Path helpers: always POSIX (`/`), pure string functions (`src/path`). */
+export { basename, dirname, isAbsolute, resolve as resolvePath } from "../path/mod.ts";
 
 export function cleanPath(p: string): string {
   const cleaned = path.normalize(p);
