@@ -174,58 +174,111 @@ Deno.test("inlineEventEmitter: replaces the one node:events import with the shim
   assert.throws(() => inlineEventEmitter(code, "class EventEmitter {}\n"), /must end with/);
 });
 
-Deno.test("eagerFunctions: marks only the hot functions, in the forms V8 compiles eagerly", async () => {
-  const code = [
-    "function top(a) { return a + 1; }",
-    "function cold() { return 0; }",
-    "async function later() { return 1; }",
-    "const arrow = (x) => x * 2;",
-    "const single = y => y + 3;",
-    "const expr = function named(z) { return z - 1; };",
-    "const obj = { method(q) { return q; }, prop: function (r) { return r; } };",
-    "class K { m(s) { return s; } }",
-    "function outer() { function inner(t) { return t; } return inner(4); }",
-    "export const results = [top(1), cold(), arrow(2), single(3), expr(4), obj.method(5),",
-    "  obj.prop(6), new K().m(7), outer(), await later()];",
-    "",
-  ].join("\n");
-  // V8's position of a function: its parameter list, or an arrow's single parameter.
-  const at = (needle: string) => code.indexOf(needle);
-  const hot = new Set([
-    at("(a)"),
-    at("(x)"),
-    at("y =>"),
-    at("(z)"),
-    at("(q)"),
-    at("(r)"),
-    at("(s)"),
-    at("(t)"),
-    at("() { return 1"),
-  ]);
-  const { code: out, marked } = eagerFunctions(code, hot);
-  assert.match(out, /^var top = \(function top\(a\) \{ return a \+ 1; \}\);$/m);
-  assert.match(out, /^function cold\(\) \{/m, "not hot: unchanged");
-  assert.match(out, /^async function later\(\)/m, "async: unchanged");
-  assert.match(out, /const arrow = \(\(x\) => x \* 2\);/);
-  assert.match(out, /const single = \(y => y \+ 3\);/);
-  assert.match(out, /const expr = \(function named\(z\)/);
-  assert.match(out, /prop: \(function \(r\)/);
-  assert.match(out, /\{ method\(q\) \{/, "a method: unchanged");
-  assert.match(out, /class K \{ m\(s\)/, "a class method: unchanged");
-  assert.match(out, /\{ function inner\(t\)/, "a nested declaration: unchanged");
-  assert.equal(marked, 5);
-  // The marked code computes the same.
+/** Imports `code` and `out` as modules and returns both `results` exports. */
+async function resultsOf(code: string, out: string): Promise<[unknown, unknown]> {
   const dir = await Deno.makeTempDir();
   try {
     await Deno.writeTextFile(`${dir}/a.js`, code);
     await Deno.writeTextFile(`${dir}/b.js`, out);
     const a = await import(`file://${dir}/a.js`);
     const b = await import(`file://${dir}/b.js`);
-    assert.deepEqual(b.results, a.results);
-    assert.deepEqual(a.results, [2, 0, 4, 6, 3, 5, 6, 7, 4, 1]);
+    return [a.results, b.results];
   } finally {
     await Deno.remove(dir, { recursive: true });
   }
+}
+
+Deno.test("eagerFunctions: marks only the hot functions, in the forms V8 compiles eagerly", async () => {
+  const code = [
+    "function top(a) { return a + 1; }",
+    "function cold() { return 0; }",
+    "async function later(w) { return w; }",
+    "function* gen(g) { yield g; }",
+    "const arrow = (x) => x * 2;",
+    "const single = y => y + 3;",
+    "const expr = function named(z) { return z - 1; };",
+    "const obj = { method(q) { return q; }, prop: function (r) { return r; } };",
+    "const base = { hi() { return 8; } };",
+    "const sup = { __proto__: base, hi(u) { return super.hi() + u; } };",
+    "const proto = { __proto__(v) { return v; } };",
+    "function outer() { function inner(t) { return t; } return inner(4); }",
+    "export const results = [top(1), cold(), arrow(2), single(3), expr(4), obj.method(5),",
+    "  obj.prop(6), outer(), await later(1), obj.method.name, sup.hi(1),",
+    "  proto.__proto__(9), Object.getPrototypeOf(proto) === Object.prototype, [...gen(2)]];",
+    "",
+  ].join("\n");
+  // V8's position of a function: its parameter list, or an arrow's single parameter.
+  const at = (needle: string) => code.indexOf(needle);
+  const hot = new Set(
+    ["(a)", "(x)", "y =>", "(z)", "(q)", "(r)", "(u)", "(v)", "(t)", "(w)", "(g)"].map(at),
+  );
+  const { code: out, marked } = eagerFunctions(code, hot);
+  assert.match(out, /^var top = \(function top\(a\) \{ return a \+ 1; \}\);$/m);
+  assert.match(out, /^function cold\(\) \{/m, "not hot: unchanged");
+  assert.match(out, /^var later = \(async function later\(w\)/m, "an async declaration");
+  assert.match(out, /^function\* gen\(g\)/m, "a generator: unchanged");
+  assert.match(out, /const arrow = \(\(x\) => x \* 2\);/);
+  assert.match(out, /const single = \(y => y \+ 3\);/);
+  assert.match(out, /const expr = \(function named\(z\)/);
+  assert.match(out, /prop: \(function \(r\)/);
+  assert.match(out, /\{ method: \(function \(q\) \{ return q; \}\), prop/, "a method");
+  assert.match(out, /hi\(u\) \{ return super/, "a method with super: unchanged");
+  assert.match(out, /\{ __proto__\(v\)/, "a __proto__ method: unchanged");
+  assert.match(out, /\{ function inner\(t\)/, "a nested declaration: unchanged");
+  assert.equal(marked, 7);
+  const [want, got] = await resultsOf(code, out);
+  assert.deepEqual(got, want, "the marked code computes the same");
+  assert.deepEqual(want, [2, 0, 4, 6, 3, 5, 6, 4, 1, "method", 9, 9, true, [2]]);
+});
+
+Deno.test("eagerFunctions: a class method's body moves out of the class when it means the same there", async () => {
+  const code = [
+    "class Base { hi() { return 1; } }",
+    "export class K extends Base {",
+    "  #secret = 5;",
+    "  plain(s) { const twice = (n) => n * 2; return twice(s) + this.k; }",
+    "  static make(m) { return m + 100; }",
+    "  async later(l) { return l + arguments.length; }",
+    "  priv(p) { return this.#secret + p; }",
+    "  sup(x) { return super.hi() + x; }",
+    "  own(o) { return K.make(o); }",
+    "  target(t) { return new.target === undefined ? t : -t; }",
+    "  *gen(g) { yield g; }",
+    "  get k() { return 10; }",
+    "  nested(c) { class Inner { m(i) { return i + 1; } } return new Inner().m(c); }",
+    "}",
+    "const E = class Named { me(e) { return Named.name + e; } };",
+    "const k = new K();",
+    "export const results = [k.plain(3), K.make(1), await k.later(1, 2), k.priv(1), k.sup(1),",
+    "  k.own(2), k.target(4), [...k.gen(6)], k.nested(7), new E().me('!'),",
+    "  Object.keys(K.prototype), K.prototype.plain.name];",
+    "",
+  ].join("\n");
+  const at = (needle: string) => code.indexOf(needle);
+  const positions = ["(s)", "(n)", "(m)", "(l)", "(p)", "(x)", "(o)", "(t)", "(g)", "(c)", "(i)"];
+  const { code: out, marked } = eagerFunctions(code, new Set([...positions, "(e)"].map(at)));
+  const moved = (method: string, body: RegExp) => {
+    const call = new RegExp(
+      `${method}\\(\\) \\{ return (__dk_m[0-9]+)\\.apply\\(this, arguments\\); \\}`,
+    );
+    const name = out.match(call)?.[1];
+    assert.ok(name !== undefined, `${method}: calls its moved body`);
+    assert.match(out, new RegExp(`var ${name} = \\(${body.source}`), `${method}: moved`);
+  };
+  moved("plain", /function \(s\) \{ const twice = \(\(n\) => n \* 2\);/);
+  moved("static make", /function \(m\)/);
+  moved("async later", /async function \(l\)/);
+  moved("nested", /function \(c\) \{ var __dk_m[0-9]+ = \(function \(i\)/);
+  // The moved bodies come before the statement that holds their class.
+  assert.ok(out.indexOf("var __dk_m") < out.indexOf("export class K"));
+  for (const kept of ["priv(p) {", "sup(x) {", "own(o) {", "target(t) {", "*gen(g) {", "me(e) {"]) {
+    assert.ok(out.includes(kept), `${kept} stays in its class`);
+  }
+  assert.match(out, /get k\(\) \{ return 10; \}/, "a getter: unchanged");
+  assert.equal(marked, 6, "plain, twice, make, later, nested, Inner.m");
+  const [want, got] = await resultsOf(code, out);
+  assert.deepEqual(got, want, "the class behaves the same");
+  assert.deepEqual(want, [16, 101, 3, 6, 2, 102, 4, [6], 8, "Named!", [], "plain"]);
 });
 
 Deno.test("hotFunctionPositions: the lazily compiled functions of one script in V8's log", () => {
