@@ -3,7 +3,9 @@
  *
  * Every measurement spawns a fresh process several times (after one untimed warm-up that fills
  * Deno's caches) and reports the median wall time. Ratios are against the start-up floor (`deno
- * run` of an empty script) measured in the same run, so they mean the same on any machine.
+ * run` of an empty script) measured in the same run, so they mean the same on any machine. The
+ * rows with a ratio target time a floor run next to each of their runs and compare with those,
+ * so that a change in the machine's load between rows cannot move their ratio.
  * Rows whose command fails (the feature has not landed yet, or broke) say "not available" with
  * the first line of its error, instead of a number.
  *
@@ -73,26 +75,59 @@ function median(values: readonly number[]): number {
     : ((sorted[mid - 1] as number) + (sorted[mid] as number)) / 2;
 }
 
-/** The median of `reps` runs, or why the command is not available (its first failure). */
+/** A measured command: its median, its last run, and the median of its paired floor runs. */
+interface Measured {
+  readonly ms: number;
+  readonly last: Timed;
+  /** With `pairWith`: the median of the runs of that command, one next to each timed run. */
+  readonly pairedMs?: number;
+}
+
+/**
+ * The median of `reps` runs, or why the command is not available (its first failure). With
+ * `pairWith` (the start-up floor), that command runs next to each timed run (before it, then
+ * after the next one), so a ratio compares runs made side by side, under the same load.
+ */
 async function measure(
   spawn: Spawn,
   reps: number,
-  options: { readonly warmup?: boolean; readonly before?: () => Promise<Spawn> } = {},
-): Promise<{ ms: number; last: Timed } | { error: string }> {
+  options: {
+    readonly warmup?: boolean;
+    readonly before?: () => Promise<Spawn>;
+    readonly pairWith?: Spawn;
+  } = {},
+): Promise<Measured | { error: string }> {
   if (options.warmup ?? true) {
     const warm = await timeOnce(options.before === undefined ? spawn : await options.before());
     if (warm.code !== 0) return { error: firstLine(warm) };
   }
   const times: number[] = [];
+  const paired: number[] = [];
   let last: Timed | undefined;
   for (let i = 0; i < reps; i++) {
-    const run = await timeOnce(options.before === undefined ? spawn : await options.before());
+    const next = options.before === undefined ? spawn : await options.before();
+    // The paired run goes before the timed run, then after it, and so on: neither gets the
+    // quieter (or busier) moment after the other every time.
+    const pairFirst = i % 2 === 0;
+    if (options.pairWith !== undefined && pairFirst) {
+      const floor = await timeOnce(options.pairWith);
+      if (floor.code !== 0) return { error: `paired floor: ${firstLine(floor)}` };
+      paired.push(floor.ms);
+    }
+    const run = await timeOnce(next);
     if (run.code !== 0) return { error: firstLine(run) };
     times.push(run.ms);
     last = run;
+    if (options.pairWith !== undefined && !pairFirst) {
+      const floor = await timeOnce(options.pairWith);
+      if (floor.code !== 0) return { error: `paired floor: ${firstLine(floor)}` };
+      paired.push(floor.ms);
+    }
   }
   if (last === undefined) return { error: "no repetitions" };
-  return { ms: median(times), last };
+  return paired.length === 0
+    ? { ms: median(times), last }
+    : { ms: median(times), last, pairedMs: median(paired) };
 }
 
 function firstLine(run: Timed): string {
@@ -119,7 +154,7 @@ function fmtMs(ms: number): string {
 
 function addRow(
   name: string,
-  result: { ms: number } | { error: string },
+  result: { ms: number; pairedMs?: number } | { error: string },
   check: { readonly base?: number; readonly max?: number; readonly maxMs?: number } = {},
 ): number | undefined {
   if ("error" in result) {
@@ -133,7 +168,15 @@ function addRow(
     notes.push(`${name}: not available (${result.error})`);
     return undefined;
   }
-  const ratio = check.base === undefined ? undefined : result.ms / check.base;
+  // A row measured with its own floor runs (measure's pairWith) is compared with those.
+  const base = result.pairedMs ?? check.base;
+  const ratio = base === undefined ? undefined : result.ms / base;
+  if (result.pairedMs !== undefined) {
+    notes.push(
+      `${name}: ratio against ${fmtMs(result.pairedMs)}, the median of floor runs made next ` +
+        "to its runs (one before, one after, in turn).",
+    );
+  }
   let status: Row["status"] = "info";
   if (check.max !== undefined && ratio !== undefined) status = ratio <= check.max ? "PASS" : "MISS";
   if (check.maxMs !== undefined) status = result.ms <= check.maxMs ? "PASS" : "MISS";
@@ -164,7 +207,8 @@ async function main(): Promise<void> {
     "# dokompose benchmarks",
     "",
     `Medians of ${REPS} runs (runtime rows: ${RUNTIME_REPS}), after one warm-up run each; ` +
-    "ratios are against the start-up floor measured in the same run.",
+    "ratios are against the start-up floor measured in the same run (rows with a ratio " +
+    "target: against floor runs interleaved with their own runs, see the notes).",
     "",
     "| measurement | median | ratio | target | result |",
     "|---|---:|---:|---|---|",
@@ -182,7 +226,8 @@ async function main(): Promise<void> {
 async function bench(tmp: string): Promise<void> {
   // 1. The start-up floor.
   await Deno.writeTextFile(`${tmp}/empty.ts`, "");
-  const floorResult = await measure({ args: ["run", "-A", `${tmp}/empty.ts`] }, REPS);
+  const floorSpawn: Spawn = { args: ["run", "-A", `${tmp}/empty.ts`] };
+  const floorResult = await measure(floorSpawn, REPS);
   const floor = addRow("start-up floor: `deno run` of an empty script", floorResult);
   if (floor === undefined) throw new Error("cannot run deno itself");
 
@@ -239,7 +284,7 @@ async function bench(tmp: string): Promise<void> {
   );
   addRow(
     "`compile`, 10 services, via the bundle (dist/dokompose.js)",
-    await measure({ args: viaBundle(["compile", "-f", file10]) }, REPS),
+    await measure({ args: viaBundle(["compile", "-f", file10]) }, REPS, { pairWith: floorSpawn }),
     { base: floor, max: 2.5 },
   );
   for (const n of [500, 1000, 2000]) {
@@ -254,7 +299,7 @@ async function bench(tmp: string): Promise<void> {
   }
 
   // 4. runtime against the double.
-  await runtimeRows(tmp, files.get(40) as string, floor, viaBundle);
+  await runtimeRows(tmp, files.get(40) as string, { ms: floor, spawn: floorSpawn }, viaBundle);
 
   // Start-up profile of the bundled CLI.
   profile.push(...await profileStartup({ deno: DENO, root: ROOT, bundle, tmp, reps: REPS }));
@@ -265,10 +310,16 @@ function startDoubleServer(stateDir: string, delay: number): Promise<RunningServ
   return startServer(doubleEnv(stateDir, delay));
 }
 
+/** The start-up floor: its median, and the command, for rows that pair their runs with it. */
+interface Floor {
+  readonly ms: number;
+  readonly spawn: Spawn;
+}
+
 async function runtimeRows(
   tmp: string,
   compose40: string,
-  floor: number,
+  floor: Floor,
   viaBundle: (args: readonly string[]) => string[],
 ): Promise<void> {
   const servers: RunningServer[] = [];
@@ -283,7 +334,7 @@ async function runtimeRowsWith(
   servers: RunningServer[],
   tmp: string,
   compose40: string,
-  floor: number,
+  { ms: floor, spawn: floorSpawn }: Floor,
   viaBundle: (args: readonly string[]) => string[],
 ): Promise<void> {
   const concurrencies = [1, 4, 8];
@@ -438,7 +489,10 @@ async function runtimeRowsWith(
       "The row after it times the same rerun with the stamp file removed before each run: " +
       "parse, checksums and plan of all 241 steps.",
   );
-  addRow(noop, await measure(setup, REPS, { warmup: false }), { base: floor, max: 2 });
+  addRow(noop, await measure(setup, REPS, { warmup: false, pairWith: floorSpawn }), {
+    base: floor,
+    max: 2,
+  });
   const unstamp = async (): Promise<Spawn> => {
     await Deno.remove(`${statePath}.stamp`).catch(() => {});
     return setup;
