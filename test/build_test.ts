@@ -1,13 +1,16 @@
 /**
  * `scripts/build.ts`: the rewrite of a bundle's top-level Node built-in imports into bindings
  * that load on first use, and what those bindings do; the EventEmitter that replaces
- * `node:events` in the bundle behaves like it.
+ * `node:events` in the bundle behaves like it; the whitespace compaction and the eager
+ * compilation keep what the code does.
  */
 import assert from "node:assert/strict";
 import { EventEmitter as NodeEmitter } from "node:events";
 import { inlineEventEmitter, lazyNodeImports, scrubCachePaths } from "../scripts/build.ts";
 import { EventEmitter as Shim } from "../scripts/event_emitter.js";
 import { eagerFunctions, hotFunctionPositions } from "../scripts/_eager.ts";
+import { compactWhitespace } from "../scripts/_compact.ts";
+import * as acorn from "acorn";
 
 const always = () => true;
 
@@ -293,4 +296,60 @@ Deno.test("hotFunctionPositions: the lazily compiled functions of one script in 
   ].join("\n");
   assert.deepEqual([...hotFunctionPositions(log, "file:///x/bundle.js")].sort(), [120, 300]);
   assert.deepEqual([...hotFunctionPositions(log, "file:///x/none.js")], []);
+});
+
+/** The tokens of a module, each with whether a line terminator comes before it. */
+function tokensOf(code: string): [string, boolean][] {
+  const out: [string, boolean][] = [];
+  let last = 0;
+  acorn.parse(code, {
+    ecmaVersion: "latest",
+    sourceType: "module",
+    onToken: (t) => {
+      out.push([code.slice(t.start, t.end), /[\n\r\u2028\u2029]/.test(code.slice(last, t.start))]);
+      last = t.end;
+    },
+  });
+  return out;
+}
+
+Deno.test("compactWhitespace: drops comments and indentation, keeps every token and every line break ASI reads", async () => {
+  const code = [
+    "// a line comment",
+    "/** a block",
+    " * comment */",
+    "export const results = [];",
+    "function   f( a,   b ) {",
+    "    const t = `two  spaces ${ a  +  b }",
+    "      and a line`;",
+    "    const re = /a  b\\/  /g;",
+    "    const x = a",
+    "    ++b",
+    "    results.push(t, re.source, x, b);",
+    "    return /* inline */ a - -b;",
+    "}",
+    "let c = 1",
+    "let d = c /* two",
+    " lines */ - 1",
+    "results.push(f(1, 2), d, 'quoted  \\'  text');",
+    "",
+  ].join("\n");
+  const out = compactWhitespace(code);
+  assert.deepEqual(tokensOf(out), tokensOf(code), "same tokens, same line breaks between them");
+  assert.doesNotMatch(out, /comment|inline/, "no comments");
+  const indented = out.split("\n").filter((line) => line.startsWith(" "));
+  assert.deepEqual(indented, ["      and a line`;"], "indentation only inside the template");
+  assert.ok(out.includes("`two  spaces ${ a + b }\n      and a line`"), "template text kept");
+  assert.ok(out.length < code.length * 0.8);
+  const dir = await Deno.makeTempDir();
+  try {
+    await Deno.writeTextFile(`${dir}/a.js`, code);
+    await Deno.writeTextFile(`${dir}/b.js`, out);
+    const a = await import(`file://${dir}/a.js`);
+    const b = await import(`file://${dir}/b.js`);
+    assert.deepEqual(b.results, a.results);
+    assert.equal(a.results.length, 7);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
 });
