@@ -28,6 +28,8 @@
  *
  * - {@linkcode compactWhitespace} drops comments, indentation and blank lines, keeping every
  *   token as it is (`scripts/_compact.ts`): Deno's start costs ~3.6 ms per MB of the main module.
+ * - The licence texts of the bundled npm packages end the file, as one comment
+ *   (`scripts/_licenses.ts`).
  *
  * Then the functions that typical commands run are marked for eager compilation, so that Deno's
  * V8 code cache holds them (`scripts/_eager.ts`): the build runs the bundle on
@@ -37,6 +39,7 @@
  * @module
  */
 import { compactWhitespace } from "./_compact.ts";
+import { bundledPackages, licenseComment, licenseText } from "./_licenses.ts";
 import { eagerFunctions, hotFunctionPositions } from "./_eager.ts";
 import { composeYaml } from "../bench/_gen.ts";
 import { createRunner, peekProject, runStampValue, serializeStamp } from "../src/runtime/mod.ts";
@@ -300,10 +303,15 @@ async function build(given: string): Promise<number> {
       return 1;
     }
     let code: string;
+    let notices: string;
     try {
       const shim = await Deno.readTextFile(`${ROOT}/scripts/event_emitter.js`);
+      const raw = await Deno.readTextFile(tmp);
+      notices = licenseComment(
+        bundledPackages(raw, ROOT).map((pkg) => ({ ...pkg, text: licenseText(pkg) })),
+      );
       code = compactWhitespace(inlineEventEmitter(
-        lazyNodeImports(scrubCachePaths(await Deno.readTextFile(tmp)), isProxyable),
+        lazyNodeImports(scrubCachePaths(raw), isProxyable),
         shim,
       ));
     } catch (error) {
@@ -319,7 +327,7 @@ async function build(given: string): Promise<number> {
     } finally {
       await Deno.remove(work, { recursive: true }).catch(() => {});
     }
-    await Deno.writeTextFile(tmp, code);
+    await Deno.writeTextFile(tmp, code + notices);
     await Deno.rename(tmp, out);
     return 0;
   } finally {

@@ -10,6 +10,7 @@ import { inlineEventEmitter, lazyNodeImports, scrubCachePaths } from "../scripts
 import { EventEmitter as Shim } from "../scripts/event_emitter.js";
 import { eagerFunctions, hotFunctionPositions } from "../scripts/_eager.ts";
 import { compactWhitespace } from "../scripts/_compact.ts";
+import { bundledPackages, licenseComment, licenseText } from "../scripts/_licenses.ts";
 import * as acorn from "acorn";
 
 const always = () => true;
@@ -349,6 +350,63 @@ Deno.test("compactWhitespace: drops comments and indentation, keeps every token 
     const b = await import(`file://${dir}/b.js`);
     assert.deepEqual(b.results, a.results);
     assert.equal(a.results.length, 7);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("bundledPackages: every npm package named by the bundle's module paths, once", () => {
+  const code = [
+    "// ../../root/.cache/deno/npm/registry.npmjs.org/yaml/2.9.1/dist/index.js",
+    "// ../../root/.cache/deno/npm/registry.npmjs.org/yaml/2.9.1/dist/nodes/Node.js",
+    "// /home/u/.cache/deno/npm/registry.npmjs.org/@scope/pkg/1.0.0-rc.1/lib/a.js",
+    "// ../../root/.cache/deno/npm/registry.npmjs.org/commander/15.1.0/lib/command.js",
+    "// src/cli/main.ts",
+  ].join("\n");
+  assert.deepEqual(bundledPackages(code, "/work/repo"), [
+    {
+      name: "@scope/pkg",
+      version: "1.0.0-rc.1",
+      dir: "/home/u/.cache/deno/npm/registry.npmjs.org/@scope/pkg/1.0.0-rc.1",
+    },
+    {
+      name: "commander",
+      version: "15.1.0",
+      dir: "/root/.cache/deno/npm/registry.npmjs.org/commander/15.1.0",
+    },
+    { name: "yaml", version: "2.9.1", dir: "/root/.cache/deno/npm/registry.npmjs.org/yaml/2.9.1" },
+  ]);
+});
+
+Deno.test("licenseText finds the licence file, or fails naming the package; licenseComment is one safe ASCII comment", async () => {
+  const dir = await Deno.makeTempDir();
+  try {
+    await Deno.mkdir(`${dir}/a`);
+    await Deno.mkdir(`${dir}/b`);
+    await Deno.writeTextFile(`${dir}/a/LICENSE.md`, "Copyright \u00a9 2024 A\u00efda */ x\n");
+    await Deno.writeTextFile(`${dir}/b/README.md`, "no licence here\n");
+    const a = { name: "a", version: "1.0.0", dir: `${dir}/a` };
+    assert.equal(licenseText(a), "Copyright \u00a9 2024 A\u00efda */ x\n");
+    assert.throws(
+      () => licenseText({ name: "b", version: "2.0.0", dir: `${dir}/b` }),
+      /b@2\.0\.0 has no licence file/,
+    );
+    assert.throws(
+      () => licenseText({ name: "c", version: "3.0.0", dir: `${dir}/c` }),
+      /cannot read c@3\.0\.0/,
+    );
+    const comment = licenseComment([{ ...a, text: licenseText(a) }, {
+      name: "z",
+      version: "9",
+      text: "ISC\n",
+    }]);
+    assert.equal(
+      comment,
+      "/*! The npm packages in this bundle, and their licences:\n\na 1.0.0\n\n" +
+        "Copyright (c) 2024 A\\u{ef}da * / x\n\nz 9\n\nISC\n*/\n",
+    );
+    // It parses as one comment: the code after it still runs.
+    assert.equal(new Function(`${comment}return 1;`)(), 1);
   } finally {
     await Deno.remove(dir, { recursive: true });
   }

@@ -101,6 +101,19 @@ Deno.test("the bundle matches the in-process CLI", async (t) => {
       if (home !== undefined && home !== "/") assert.ok(!code.includes(`${home}/`), "no home dir");
     });
 
+    await t.step("the bundle ends with the licences of the npm packages it contains", async () => {
+      const code = await Deno.readTextFile(bundle);
+      const notices = code.slice(code.lastIndexOf("/*! The npm packages in this bundle"));
+      assert.ok(notices.endsWith("*/\n"), "one comment at the end");
+      const imports = JSON.parse(await Deno.readTextFile(`${ROOT}/deno.json`)).imports;
+      for (const name of ["commander", "yaml", "zod"]) {
+        const version = String(imports[name]).replace(`npm:${name}@`, "");
+        assert.match(notices, new RegExp(`^${name} ${version.replaceAll(".", "\\.")}$`, "m"));
+      }
+      assert.match(notices, /Permission is hereby granted/, "MIT texts");
+      assert.match(notices, /Permission to use, copy, modify, and\/or distribute/, "ISC (yaml)");
+    });
+
     await t.step("the bundle loads no Node built-in at start-up", async () => {
       const code = await Deno.readTextFile(bundle);
       const eager = [...code.matchAll(/^import .* from "(node:[a-z_/]+)";$/gm)].map((m) => m[1]);
