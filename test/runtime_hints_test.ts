@@ -1,9 +1,11 @@
 /**
  * Failure hints: a failed `<ds>:link` whose variable is already in the app's config (Dokku's
- * substring check, SEMANTICS.md section 6) is explained in the run's failure report.
+ * substring check, SEMANTICS.md section 6) is explained in the run's failure report; the
+ * variable a link sets (src/dokku/mod.ts) is the one the Dokku double sets.
  */
 import assert from "node:assert/strict";
 import { failureHint } from "../src/runtime/mod.ts";
+import { linkVariable } from "../src/dokku/mod.ts";
 import { createDouble } from "./support/double.ts";
 import { runCli } from "./support/cli.ts";
 
@@ -76,5 +78,34 @@ Deno.test("a run adding a link whose variable is inside an existing config entry
   } finally {
     await double.cleanup();
     await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("linkVariable names the variable the Dokku double's <ds>:link sets for an alias", async () => {
+  await using double = await createDouble();
+  const aliases = ["db", "database_url", "Read-Db", "cache_URL_url"];
+  for (
+    const args of [["apps:create", "web"], ...aliases.map((_, i) => ["postgres:create", `pg${i}`])]
+  ) {
+    assert.equal((await double.run(args)).code, 0, args.join(" "));
+  }
+  for (const [i, alias] of aliases.entries()) {
+    const linked = await double.run([
+      "postgres:link",
+      `pg${i}`,
+      "web",
+      "--alias",
+      alias,
+      "--no-restart",
+    ]);
+    assert.equal(linked.code, 0, linked.stderr);
+  }
+  const config = (await double.state()).apps["web"]?.config ?? {};
+  assert.deepEqual(
+    aliases.map(linkVariable),
+    ["DB_URL", "DATABASE_URL", "READ-DB_URL", "CACHE_URL_URL"],
+  );
+  for (const alias of aliases) {
+    assert.ok(Object.hasOwn(config, linkVariable(alias)), `${alias}: ${Object.keys(config)}`);
   }
 });

@@ -7,6 +7,7 @@ import type { ArchiveFile, Command, SecretRef, Step } from "../dokkufile/types.t
 import type { StackApp, StackLink } from "../stack/model.ts";
 import { dokku, dokkuWith, guard, step } from "./_steps.ts";
 import { maskUrlPasswords } from "./_text.ts";
+import { linkVariable } from "../dokku/mod.ts";
 
 /** What the app lowering needs to know about the rest of the stack. */
 export interface AppContext {
@@ -64,11 +65,6 @@ function encodeBase64(text: string): string {
   let binary = "";
   for (const byte of bytes) binary += String.fromCharCode(byte);
   return btoa(binary);
-}
-
-/** The env var a link sets: the alias upper-cased, a trailing `_URL` stripped, plus `_URL`. */
-export function linkVariable(alias: string): string {
-  return `${alias.toUpperCase().replace(/_URL$/, "")}_URL`;
 }
 
 /** True when `inner` appears inside `outer`: Dokku's link check is a substring grep. */

@@ -27,7 +27,7 @@ import { IdAllocator } from "./_text.ts";
 import { joinPath, relativePath } from "./_paths.ts";
 import { compareVersions, FLOOR_VERSION, sinceOf } from "./_versions.ts";
 
-export { linkVariable } from "./_app.ts";
+export { linkVariable } from "../dokku/mod.ts";
 
 /** Options of {@linkcode lowerStack} and {@linkcode compileProject}. */
 export interface CompileOptions {

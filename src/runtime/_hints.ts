@@ -2,13 +2,12 @@
  * Explanations for dokku failures whose output we recognise, for the run's failure report. Only
  * traps `../shared/dokku/SEMANTICS.md` documents, matched by command and output. Pure.
  */
+import { linkVariable } from "../dokku/mod.ts";
 
-/** The link alias a `<ds>:link` argv asks for (`--alias X` or `-a X`), as Dokku names it. */
-function linkVariable(argv: readonly string[]): string | undefined {
+/** The variable of the link alias a `<ds>:link` argv asks for (`--alias X` or `-a X`). */
+function aliasVariable(argv: readonly string[]): string | undefined {
   for (let i = 0; i < argv.length - 1; i++) {
-    if (argv[i] === "--alias" || argv[i] === "-a") {
-      return `${(argv[i + 1] as string).toUpperCase().replace(/_URL$/, "")}_URL`;
-    }
+    if (argv[i] === "--alias" || argv[i] === "-a") return linkVariable(argv[i + 1] as string);
   }
   return undefined;
 }
@@ -20,7 +19,7 @@ function linkVariable(argv: readonly string[]): string | undefined {
 export function failureHint(argv: readonly string[], output: string): string | undefined {
   const command = argv[1] ?? "";
   if (/^[a-z]+:link$/.test(command) && /already in use/i.test(output)) {
-    const variable = linkVariable(argv) ?? "the link's variable";
+    const variable = aliasVariable(argv) ?? "the link's variable";
     const app = argv[3] ?? "the app";
     return `Dokku refuses a link when ${variable} appears anywhere in the app's config, even ` +
       `inside another name or a value (READ_DATABASE_URL contains DATABASE_URL). Find it with ` +

@@ -1489,6 +1489,8 @@ function datastore(v: ValidArgv, s: DoubleState, _ctx: ExecContext): Outcome {
       let varName: string;
       const alias = v.flags["--alias"] as string | undefined;
       if (alias !== undefined) {
+        // Dokku's rule, written out here on its own: the double is the oracle that the product's
+        // copy (src/dokku/mod.ts) is tested against.
         varName = `${alias.toUpperCase().replace(/_URL$/, "")}_URL`;
         if (text.includes(varName)) return out.fail(`${varName} is already in use`);
       } else {
