@@ -67,6 +67,8 @@ export async function loadProjectAsync(options: LoadOptions): Promise<LoadResult
     validate: validateComposeShape,
   });
   if (checked !== undefined) return checked;
+  // parseYaml still reads plain files with the plain reader (faster than the yaml package, same
+  // trees); on the files that sent us here it gives up within the first lines it cannot read.
   const { parseYaml } = await import("../source/mod.ts");
   const full = loadProjectWith({ ...options, fs }, {
     parse: parseYaml,
