@@ -342,17 +342,9 @@ Deno.test("compactWhitespace: drops comments and indentation, keeps every token 
   assert.deepEqual(indented, ["      and a line`;"], "indentation only inside the template");
   assert.ok(out.includes("`two  spaces ${ a + b }\n      and a line`"), "template text kept");
   assert.ok(out.length < code.length * 0.8);
-  const dir = await Deno.makeTempDir();
-  try {
-    await Deno.writeTextFile(`${dir}/a.js`, code);
-    await Deno.writeTextFile(`${dir}/b.js`, out);
-    const a = await import(`file://${dir}/a.js`);
-    const b = await import(`file://${dir}/b.js`);
-    assert.deepEqual(b.results, a.results);
-    assert.equal(a.results.length, 7);
-  } finally {
-    await Deno.remove(dir, { recursive: true });
-  }
+  const [want, got] = await resultsOf(code, out);
+  assert.deepEqual(got, want);
+  assert.equal((want as unknown[]).length, 7);
 });
 
 Deno.test("bundledPackages: every npm package named by the bundle's module paths, once", () => {
