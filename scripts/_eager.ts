@@ -18,11 +18,12 @@
  *   would fail on every start, which the bundle tests would see at once);
  * - an object literal's method `key(...) {...}` becomes `key: (function (...) {...})` (esbuild
  *   writes every module initializer so);
- * - a class method keeps a one-line body, `m() { return __dk_m7.apply(this, arguments); }`, and
- *   its old body moves in front of the statement that holds the class as
- *   `var __dk_m7 = (function (...) {...});`, when it means the same there: no `super`, no
- *   private name, no `new.target`, not the class's own name. V8 compiles the one-line body on
- *   first call, which costs little. (Commander's methods are most of these.)
+ * - a class method `m(...) {...}` becomes
+ *   `[(__dk_m7 = (function (...) {...}), "m")]() { return __dk_m7.apply(this, arguments); }`
+ *   (with `var __dk_m7;` at the start of the enclosing function): the body, now a parenthesized
+ *   function in the method's computed key, stays inside the class and is evaluated once with it;
+ *   V8 compiles only the one-line method on first call. Not with `super`, for generators, or for
+ *   private methods.
  * - constructors, getters, setters, generators, nested declarations and methods that do not
  *   qualify stay as they are.
  *
@@ -87,68 +88,50 @@ function usesSuper(node: FunctionNode): boolean {
 interface Edit {
   readonly start: number;
   readonly end: number;
-  /** At one position: hoisted statements (0), closings (1), openings (2), replacements (3). */
+  /** At one position: declarations (0), closings (1), openings (2), replacements (3). */
   readonly rank: number;
   readonly text: string | ((part: (from: number, to: number, without: Edit) => string) => string);
 }
 
-/** Types between a class and the statement that holds it that open no scope of their own. */
-const CLASS_HOLDERS = new Set([
-  "ClassExpression",
-  "ClassDeclaration",
-  "VariableDeclarator",
-  "VariableDeclaration",
-  "AssignmentExpression",
-  "ExpressionStatement",
-  "SequenceExpression",
-  "ExportNamedDeclaration",
-  "ExportDefaultDeclaration",
-]);
+/** The parts of a class method that this module reads. */
+interface MethodNode {
+  readonly start: number;
+  readonly computed: boolean;
+  readonly static: boolean;
+  readonly key: {
+    readonly type: string;
+    readonly start: number;
+    readonly end: number;
+    readonly name?: string;
+  };
+}
 
-interface ClassNode {
-  readonly type: string;
-  readonly id?: { readonly name: string } | null;
+/** Whether a node of type `type` is anywhere in `node`'s tree (every child, keys included). */
+function contains(node: unknown, type: string): boolean {
+  if (node === null || typeof node !== "object") return false;
+  if (Array.isArray(node)) return node.some((child) => contains(child, type));
+  if ((node as { type?: unknown }).type === type) return true;
+  return Object.values(node).some((child) => contains(child, type));
 }
 
 /**
- * Where a class method's body can be moved to: the start of the statement that holds the class,
- * when no scope lies between them and the statement sits in a program or block. Else undefined.
+ * Where a `var` for a moved method body is declared: the start of the body of the function that
+ * holds the class (or of the program), so that it lives exactly as long as that scope. Undefined
+ * inside an arrow function without a block body.
  */
-function hoistPoint(ancestors: readonly acorn.Node[]): number | undefined {
-  // ancestors: ..., class, ClassBody, MethodDefinition, FunctionExpression.
-  let i = ancestors.length - 4;
-  if (i < 1) return undefined;
-  while (i >= 1 && CLASS_HOLDERS.has(ancestors[i]?.type as string)) {
-    const holder = ancestors[i - 1] as acorn.Node;
-    if (holder.type === "Program" || holder.type === "BlockStatement") {
-      return (ancestors[i] as acorn.Node).start;
+function declarationPoint(ancestors: readonly acorn.Node[]): number | undefined {
+  for (let i = ancestors.length - 4; i >= 0; i--) {
+    const node = ancestors[i] as acorn.Node & { body?: acorn.Node };
+    if (node.type === "Program") return node.start;
+    if (
+      node.type === "FunctionDeclaration" || node.type === "FunctionExpression" ||
+      node.type === "ArrowFunctionExpression"
+    ) {
+      return node.body?.type === "BlockStatement" ? node.body.start + 1 : undefined;
     }
-    i--;
+    if (node.type === "StaticBlock" || node.type === "PropertyDefinition") return undefined;
   }
   return undefined;
-}
-
-/**
- * Whether a class method's body means the same outside its class: it parses as a function of
- * its own (no `super`, no private name: both are syntax errors there), and it uses no
- * `new.target` and not the class's own name (bound inside the class alone).
- */
-function movable(code: string, node: FunctionNode, cls: ClassNode): boolean {
-  if (node.generator) return false;
-  let fn: acorn.Node;
-  try {
-    const text = `(${node.async ? "async " : ""}function ${code.slice(node.start, node.end)})`;
-    fn = acorn.parse(text, { ecmaVersion: "latest", sourceType: "module" });
-  } catch {
-    return false;
-  }
-  let ok = true;
-  walk.full(fn, (inner) => {
-    if (inner.type === "MetaProperty") ok = false;
-    const name = (inner as unknown as { name?: string }).name;
-    if (inner.type === "Identifier" && cls.id && name === cls.id.name) ok = false;
-  });
-  return ok;
 }
 
 /** `code` with `edits` applied within `[from, to)`, leaving out `skip`. */
@@ -194,7 +177,7 @@ export function eagerFunctions(
     });
     marked++;
   };
-  let hoisted = 0;
+  let moved = 0;
   walk.fullAncestor(ast, (raw, _state, ancestors) => {
     const node = raw as unknown as FunctionNode;
     if (
@@ -221,28 +204,46 @@ export function eagerFunctions(
       wrap(node.start, node.end, ": (function ", ")");
       return;
     }
-    // A class method `m(...) {...}` keeps a one-line body that calls its old body, moved in
-    // front of the statement that holds the class as `var __dk_mN = (function (...) {...});`
-    // (same `this`, arguments and result; only the method's `length` differs).
+    // A class method `m(...) {...}` becomes
+    // `[(__dk_mN = (function (...) {...}), "m")]() { return __dk_mN.apply(this, arguments); }`:
+    // its body, now a parenthesized function, stays inside the class (so private names and the
+    // class's own name mean the same), is evaluated once with the class, and keeps `this`,
+    // arguments and result; only the method's `length` differs. Not with `super` (a method's
+    // home object), for generators, or for private methods (their key cannot be computed).
     if (parent?.type === "MethodDefinition" && parent.kind === "method") {
-      const cls = ancestors[ancestors.length - 4] as unknown as ClassNode;
-      const point = hoistPoint(ancestors as acorn.Node[]);
-      if (point === undefined || !movable(code, node, cls)) return;
+      const method = parent as unknown as MethodNode;
+      const point = declarationPoint(ancestors as acorn.Node[]);
+      if (
+        point === undefined || node.generator || method.key.type === "PrivateIdentifier" ||
+        contains(node, "Super")
+      ) return;
       let name: string;
-      do name = `__dk_m${hoisted++}`; while (code.includes(name));
-      const body: Edit = {
-        start: node.start,
+      do name = `__dk_m${moved++}`; while (code.includes(name));
+      let keyStart = method.key.start;
+      let key = method.key.type === "Identifier"
+        ? JSON.stringify(method.key.name)
+        : code.slice(method.key.start, method.key.end);
+      if (method.computed) {
+        while (keyStart > 0 && code[keyStart - 1] !== "[") keyStart--;
+        keyStart--;
+        key = `(${key})`;
+      }
+      if (node.async) {
+        // The `async` keyword goes with the body: the new method returns the body's promise.
+        const at = code.lastIndexOf("async", keyStart - 1);
+        if (at < method.start) return;
+        keyStart = at;
+      }
+      const prefix = node.async ? "async function " : "function ";
+      const member: Edit = {
+        start: keyStart,
         end: node.end,
         rank: 3,
-        text: `() { return ${name}.apply(this, arguments); }`,
+        text: (part) =>
+          `[(${name} = (${prefix}${part(node.start, node.end, member)}), ${key})]() ` +
+          `{ return ${name}.apply(this, arguments); }`,
       };
-      const prefix = node.async ? "async function " : "function ";
-      edits.push(body, {
-        start: point,
-        end: point,
-        rank: 0,
-        text: (part) => `var ${name} = (${prefix}${part(node.start, node.end, body)});\n`,
-      });
+      edits.push(member, { start: point, end: point, rank: 0, text: `var ${name};` });
       marked++;
       return;
     }

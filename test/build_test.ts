@@ -235,7 +235,7 @@ Deno.test("eagerFunctions: marks only the hot functions, in the forms V8 compile
   assert.deepEqual(want, [2, 0, 4, 6, 3, 5, 6, 4, 1, "method", 9, 9, true, [2]]);
 });
 
-Deno.test("eagerFunctions: a class method's body moves out of the class when it means the same there", async () => {
+Deno.test("eagerFunctions: a class method's body becomes a function in its computed key", async () => {
   const code = [
     "class Base { hi() { return 1; } }",
     "export class K extends Base {",
@@ -246,43 +246,64 @@ Deno.test("eagerFunctions: a class method's body moves out of the class when it 
     "  priv(p) { return this.#secret + p; }",
     "  sup(x) { return super.hi() + x; }",
     "  own(o) { return K.make(o); }",
-    "  target(t) { return new.target === undefined ? t : -t; }",
+    "  ['comp' + 'uted'](c) { return c * 3; }",
     "  *gen(g) { yield g; }",
+    "  #hidden(h) { return h; }",
     "  get k() { return 10; }",
-    "  nested(c) { class Inner { m(i) { return i + 1; } } return new Inner().m(c); }",
+    "  nested(c) { class Inner { m(i) { return i + 1; } } return new Inner().m(c) + this.#hidden(0); }",
     "}",
     "const E = class Named { me(e) { return Named.name + e; } };",
     "const k = new K();",
     "export const results = [k.plain(3), K.make(1), await k.later(1, 2), k.priv(1), k.sup(1),",
-    "  k.own(2), k.target(4), [...k.gen(6)], k.nested(7), new E().me('!'),",
-    "  Object.keys(K.prototype), K.prototype.plain.name];",
+    "  k.own(2), k.computed(2), [...k.gen(6)], k.nested(7), new E().me('!'),",
+    "  Object.getOwnPropertyNames(K.prototype), K.prototype.plain.name, K.make.name,",
+    "  k.later(0) instanceof Promise];",
     "",
   ].join("\n");
   const at = (needle: string) => code.indexOf(needle);
-  const positions = ["(s)", "(n)", "(m)", "(l)", "(p)", "(x)", "(o)", "(t)", "(g)", "(c)", "(i)"];
-  const { code: out, marked } = eagerFunctions(code, new Set([...positions, "(e)"].map(at)));
-  const moved = (method: string, body: RegExp) => {
-    const call = new RegExp(
-      `${method}\\(\\) \\{ return (__dk_m[0-9]+)\\.apply\\(this, arguments\\); \\}`,
+  const positions = ["(s)", "(n)", "(m)", "(l)", "(p)", "(x)", "(o)", "(c)", "(g)", "(h)", "(i)"];
+  const hot = new Set([...positions, "(c) { class", "(e)"].map(at));
+  const { code: out, marked } = eagerFunctions(code, hot);
+  const moved = (head: string, key: string, body: RegExp) => {
+    const pattern = new RegExp(
+      `${head}\\[\\((__dk_m[0-9]+) = \\(${body.source}[\\s\\S]*?\\), ${key}\\)\\]\\(\\) ` +
+        `\\{ return \\1\\.apply\\(this, arguments\\); \\}`,
     );
-    const name = out.match(call)?.[1];
-    assert.ok(name !== undefined, `${method}: calls its moved body`);
-    assert.match(out, new RegExp(`var ${name} = \\(${body.source}`), `${method}: moved`);
+    const name = out.match(pattern)?.[1];
+    assert.ok(name !== undefined, `${key}: its body is a function in its key`);
+    assert.ok(out.includes(`var ${name};`), `${key}: declared`);
   };
-  moved("plain", /function \(s\) \{ const twice = \(\(n\) => n \* 2\);/);
-  moved("static make", /function \(m\)/);
-  moved("async later", /async function \(l\)/);
-  moved("nested", /function \(c\) \{ var __dk_m[0-9]+ = \(function \(i\)/);
-  // The moved bodies come before the statement that holds their class.
-  assert.ok(out.indexOf("var __dk_m") < out.indexOf("export class K"));
-  for (const kept of ["priv(p) {", "sup(x) {", "own(o) {", "target(t) {", "*gen(g) {", "me(e) {"]) {
-    assert.ok(out.includes(kept), `${kept} stays in its class`);
+  moved("  ", '"plain"', /function \(s\) \{ const twice = \(\(n\) => n \* 2\);/);
+  moved("static ", '"make"', /function \(m\)/);
+  moved("  ", '"later"', /async function \(l\)/);
+  moved("  ", '"priv"', /function \(p\) \{ return this\.#secret/);
+  moved("  ", '"own"', /function \(o\) \{ return K\.make/);
+  moved("  ", "\\('comp' \\+ 'uted'\\)", /function \(c\) \{ return c \* 3/);
+  moved("  ", '"nested"', /function \(c\) \{var __dk_m[0-9]+; class Inner/);
+  moved(" ", '"me"', /function \(e\)/);
+  for (const kept of ["sup(x) {", "*gen(g) {", "#hidden(h) {", "get k() {", "async later() {"]) {
+    if (kept === "async later() {") assert.ok(!out.includes(kept), "no async wrapper");
+    else assert.ok(out.includes(kept), `${kept} stays as it is`);
   }
-  assert.match(out, /get k\(\) \{ return 10; \}/, "a getter: unchanged");
-  assert.equal(marked, 6, "plain, twice, make, later, nested, Inner.m");
+  assert.equal(marked, 10, "plain, twice, make, later, priv, own, computed, nested, Inner.m, me");
   const [want, got] = await resultsOf(code, out);
-  assert.deepEqual(got, want, "the class behaves the same");
-  assert.deepEqual(want, [16, 101, 3, 6, 2, 102, 4, [6], 8, "Named!", [], "plain"]);
+  assert.deepEqual(got, want, "the classes behave the same");
+  assert.deepEqual(want, [
+    16,
+    101,
+    3,
+    6,
+    2,
+    102,
+    6,
+    [6],
+    8,
+    "Named!",
+    ["constructor", "plain", "later", "priv", "sup", "own", "computed", "gen", "k", "nested"],
+    "plain",
+    "make",
+    true,
+  ]);
 });
 
 Deno.test("hotFunctionPositions: the lazily compiled functions of one script in V8's log", () => {
