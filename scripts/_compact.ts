@@ -37,3 +37,33 @@ export function compactWhitespace(code: string): string {
   parts.push("\n");
   return parts.join("");
 }
+
+/** Each token of a module with whether a line terminator comes before it. */
+function tokens(code: string): string[] {
+  const out: string[] = [];
+  let last = 0;
+  acorn.parse(code, {
+    ecmaVersion: "latest",
+    sourceType: "module",
+    onToken: (token) => {
+      const text = code.slice(token.start, token.end);
+      out.push(LINE_TERMINATOR.test(code.slice(last, token.start)) ? `\n${text}` : text);
+      last = token.end;
+    },
+  });
+  return out;
+}
+
+/**
+ * Whether two modules have the same tokens with line terminators before the same ones: what
+ * {@linkcode compactWhitespace} must keep. The build checks its result with it.
+ */
+export function sameTokens(a: string, b: string): boolean {
+  let x: string[], y: string[];
+  try {
+    [x, y] = [tokens(a), tokens(b)];
+  } catch {
+    return false; // one of them does not parse
+  }
+  return x.length === y.length && x.every((token, i) => token === y[i]);
+}

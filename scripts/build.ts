@@ -38,7 +38,7 @@
  *
  * @module
  */
-import { compactWhitespace } from "./_compact.ts";
+import { compactWhitespace, sameTokens } from "./_compact.ts";
 import { bundledPackages, licenseComment, licenseText } from "./_licenses.ts";
 import { eagerFunctions, hotFunctionPositions } from "./_eager.ts";
 import { composeYaml } from "../bench/_gen.ts";
@@ -310,10 +310,9 @@ async function build(given: string): Promise<number> {
       notices = licenseComment(
         bundledPackages(raw, ROOT).map((pkg) => ({ ...pkg, text: licenseText(pkg) })),
       );
-      code = compactWhitespace(inlineEventEmitter(
-        lazyNodeImports(scrubCachePaths(raw), isProxyable),
-        shim,
-      ));
+      const full = inlineEventEmitter(lazyNodeImports(scrubCachePaths(raw), isProxyable), shim);
+      code = compactWhitespace(full);
+      if (!sameTokens(full, code)) throw new Error("build: compacting changed the bundle's tokens");
     } catch (error) {
       console.error(error instanceof Error ? error.message : String(error));
       return 1;

@@ -9,7 +9,7 @@ import { EventEmitter as NodeEmitter } from "node:events";
 import { inlineEventEmitter, lazyNodeImports, scrubCachePaths } from "../scripts/build.ts";
 import { EventEmitter as Shim } from "../scripts/event_emitter.js";
 import { eagerFunctions, hotFunctionPositions } from "../scripts/_eager.ts";
-import { compactWhitespace } from "../scripts/_compact.ts";
+import { compactWhitespace, sameTokens } from "../scripts/_compact.ts";
 import { bundledPackages, licenseComment, licenseText } from "../scripts/_licenses.ts";
 import * as acorn from "acorn";
 
@@ -358,6 +358,10 @@ Deno.test("compactWhitespace: drops comments and indentation, keeps every token 
   ].join("\n");
   const out = compactWhitespace(code);
   assert.deepEqual(tokensOf(out), tokensOf(code), "same tokens, same line breaks between them");
+  assert.ok(sameTokens(code, out));
+  assert.ok(!sameTokens(code, out.replace("return a - -b", "return\na - -b")), "a line break");
+  assert.ok(!sameTokens(code, out.replace("const x = a\n++b", "const x = a ++b")), "no parse");
+  assert.ok(!sameTokens(code, out.replace("'quoted  \\'  text'", "'quoted \\' text'")), "a string");
   assert.doesNotMatch(out, /comment|inline/, "no comments");
   const indented = out.split("\n").filter((line) => line.startsWith(" "));
   assert.deepEqual(indented, ["      and a line`;"], "indentation only inside the template");
