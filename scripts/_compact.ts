@@ -18,40 +18,33 @@ import * as acorn from "acorn";
 
 const LINE_TERMINATOR = /[\n\r\u2028\u2029]/;
 
-/** `code` (an ES module) with its comments and extra whitespace removed; see the module docs. */
-export function compactWhitespace(code: string): string {
-  const parts: string[] = [];
+/** A token's text, and what stood before it: nothing, a line terminator, or anything else. */
+interface Token {
+  readonly text: string;
+  readonly before: "" | "\n" | " ";
+}
+
+/** The tokens of a module (throws when it does not parse). */
+function tokenize(code: string): Token[] {
+  const out: Token[] = [];
   let last = 0;
   acorn.parse(code, {
     ecmaVersion: "latest",
     sourceType: "module",
     onToken: (token) => {
       if (token.type === acorn.tokTypes.eof) return;
-      if (token.start > last) {
-        parts.push(LINE_TERMINATOR.test(code.slice(last, token.start)) ? "\n" : " ");
-      }
-      parts.push(code.slice(token.start, token.end));
-      last = token.end;
-    },
-  });
-  parts.push("\n");
-  return parts.join("");
-}
-
-/** Each token of a module with whether a line terminator comes before it. */
-function tokens(code: string): string[] {
-  const out: string[] = [];
-  let last = 0;
-  acorn.parse(code, {
-    ecmaVersion: "latest",
-    sourceType: "module",
-    onToken: (token) => {
-      const text = code.slice(token.start, token.end);
-      out.push(LINE_TERMINATOR.test(code.slice(last, token.start)) ? `\n${text}` : text);
+      const gap = code.slice(last, token.start);
+      const before = gap === "" ? "" : LINE_TERMINATOR.test(gap) ? "\n" : " ";
+      out.push({ text: code.slice(token.start, token.end), before });
       last = token.end;
     },
   });
   return out;
+}
+
+/** `code` (an ES module) with its comments and extra whitespace removed; see the module docs. */
+export function compactWhitespace(code: string): string {
+  return tokenize(code).map((t) => t.before + t.text).join("") + "\n";
 }
 
 /**
@@ -59,11 +52,13 @@ function tokens(code: string): string[] {
  * {@linkcode compactWhitespace} must keep. The build checks its result with it.
  */
 export function sameTokens(a: string, b: string): boolean {
-  let x: string[], y: string[];
+  let x: Token[], y: Token[];
   try {
-    [x, y] = [tokens(a), tokens(b)];
+    [x, y] = [tokenize(a), tokenize(b)];
   } catch {
     return false; // one of them does not parse
   }
-  return x.length === y.length && x.every((token, i) => token === y[i]);
+  const breaks = (t: Token) => t.before === "\n";
+  return x.length === y.length &&
+    x.every((t, i) => t.text === y[i]?.text && breaks(t) === breaks(y[i] as Token));
 }
