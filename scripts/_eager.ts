@@ -72,15 +72,6 @@ function isProtoKey(property: ParentNode): boolean {
     (key.name === "__proto__" || key.value === "__proto__");
 }
 
-/** Whether `super` appears anywhere in the function (conservatively, also in nested ones). */
-function usesSuper(node: FunctionNode): boolean {
-  let found = false;
-  walk.full(node as unknown as acorn.Node, (inner) => {
-    if (inner.type === "Super") found = true;
-  });
-  return found;
-}
-
 /**
  * A change to the code: a replacement of `[start, end)` (an insertion when they are equal). Its
  * text may render other parts of the code, with their own edits ({@linkcode render}).
@@ -97,7 +88,6 @@ interface Edit {
 interface MethodNode {
   readonly start: number;
   readonly computed: boolean;
-  readonly static: boolean;
   readonly key: {
     readonly type: string;
     readonly start: number;
@@ -199,7 +189,7 @@ export function eagerFunctions(
     if (
       parent?.type === "Property" && parent.method === true && parent.kind === "init" &&
       node.type === "FunctionExpression" && !node.async && !node.generator &&
-      !isProtoKey(parent) && !usesSuper(node)
+      !isProtoKey(parent) && !contains(node, "Super")
     ) {
       wrap(node.start, node.end, ": (function ", ")");
       return;
