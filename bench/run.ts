@@ -104,25 +104,26 @@ async function measure(
   const times: number[] = [];
   const paired: number[] = [];
   let last: Timed | undefined;
+  /** One run of `pairWith`; its failure as an error text. */
+  const pairedRun = async (): Promise<string | undefined> => {
+    if (options.pairWith === undefined) return undefined;
+    const floor = await timeOnce(options.pairWith);
+    paired.push(floor.ms);
+    return floor.code === 0 ? undefined : `paired floor: ${firstLine(floor)}`;
+  };
   for (let i = 0; i < reps; i++) {
     const next = options.before === undefined ? spawn : await options.before();
     // The paired run goes before the timed run, then after it, and so on: neither gets the
     // quieter (or busier) moment after the other every time.
     const pairFirst = i % 2 === 0;
-    if (options.pairWith !== undefined && pairFirst) {
-      const floor = await timeOnce(options.pairWith);
-      if (floor.code !== 0) return { error: `paired floor: ${firstLine(floor)}` };
-      paired.push(floor.ms);
-    }
+    const failedBefore = pairFirst ? await pairedRun() : undefined;
+    if (failedBefore !== undefined) return { error: failedBefore };
     const run = await timeOnce(next);
     if (run.code !== 0) return { error: firstLine(run) };
     times.push(run.ms);
     last = run;
-    if (options.pairWith !== undefined && !pairFirst) {
-      const floor = await timeOnce(options.pairWith);
-      if (floor.code !== 0) return { error: `paired floor: ${firstLine(floor)}` };
-      paired.push(floor.ms);
-    }
+    const failedAfter = pairFirst ? undefined : await pairedRun();
+    if (failedAfter !== undefined) return { error: failedAfter };
   }
   if (last === undefined) return { error: "no repetitions" };
   return paired.length === 0
